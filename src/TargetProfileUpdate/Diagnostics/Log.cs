@@ -1,0 +1,49 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace TargetProfileUpdate.Diagnostics;
+
+/// <summary>
+/// The SDK's log messages. None carries a profile id, an attribute value, a URL or a token:
+/// only methods, sizes, counts, statuses and reasons from a fixed set.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, EventName = "ProfileUpdateSending", Level = LogLevel.Debug,
+        Message = "Sending profile update: {HttpMethod} of {RequestBytes} bytes with {AttributeCount} attributes.")]
+    public static partial void Sending(ILogger logger, string httpMethod, int requestBytes, int attributeCount);
+
+    [LoggerMessage(EventId = 2, EventName = "ProfileUpdateAccepted", Level = LogLevel.Debug,
+        Message = "Profile update accepted: {HttpMethod}, {Attempts} attempt(s), {ElapsedMilliseconds} ms.")]
+    public static partial void Accepted(ILogger logger, string httpMethod, int attempts, double elapsedMilliseconds);
+
+    [LoggerMessage(EventId = 3, EventName = "ProfileUpdateRetrying", Level = LogLevel.Debug,
+        Message = "Retrying profile update after {Reason}: attempt {Attempt} follows in {DelayMilliseconds} ms.")]
+    public static partial void Retrying(ILogger logger, string reason, int attempt, double delayMilliseconds);
+
+    [LoggerMessage(EventId = 4, EventName = "ProfileUpdateFailed", Level = LogLevel.Warning,
+        Message = "Profile update failed: {Reason}, status {StatusCode}, {Attempts} attempt(s), transient: {IsTransient}.")]
+    public static partial void Failed(ILogger logger, string reason, int? statusCode, int attempts, bool isTransient);
+
+    [LoggerMessage(EventId = 5, EventName = "ProfileUpdateTooLarge", Level = LogLevel.Warning,
+        Message = "Profile update refused before sending: {RequestBytes} bytes exceed the {HttpMethod} limit of {LimitBytes} bytes.")]
+    public static partial void TooLarge(ILogger logger, string httpMethod, int requestBytes, int limitBytes);
+
+    [LoggerMessage(EventId = 6, EventName = "ProfileUpdateCircuitOpened", Level = LogLevel.Warning,
+        Message = "Profile update circuit opened for {BreakMilliseconds} ms after repeated server failures; updates fail fast until it closes.")]
+    public static partial void CircuitOpened(ILogger logger, double breakMilliseconds);
+
+    [LoggerMessage(EventId = 7, EventName = "ProfileUpdateCircuitClosed", Level = LogLevel.Information,
+        Message = "Profile update circuit closed; updates are sent again.")]
+    public static partial void CircuitClosed(ILogger logger);
+
+    /// <summary>A reason from a fixed set, for logs and tags: never an exception message.</summary>
+    public static string Reason(Exception exception) => exception switch
+    {
+        System.Net.Http.HttpRequestException => "connection failure",
+        Polly.Timeout.TimeoutRejectedException => "timeout",
+        Polly.CircuitBreaker.BrokenCircuitException => "circuit open",
+        OperationCanceledException => "canceled",
+        _ => exception.GetType().Name,
+    };
+}

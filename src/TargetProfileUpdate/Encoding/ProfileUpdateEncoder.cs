@@ -1,0 +1,143 @@
+using System;
+using System.Numerics;
+
+namespace TargetProfileUpdate.Encoding;
+
+/// <summary>
+/// The SDK's one encoder: UTF-8 percent-encoding with the RFC 3986 unreserved characters
+/// (<c>A-Z a-z 0-9 - . _ ~</c>) left as they are and everything else as <c>%XX</c> with uppercase
+/// hex (space is <c>%20</c>, never <c>+</c>). The same bytes go into a query string and a form body.
+/// </summary>
+/// <remarks>
+/// Inputs are validated UTF-16 (see <see cref="Utf16Validation"/>), so lengths are exact and the
+/// writer never has to replace a character. Lengths are computed without allocating, which lets
+/// the client choose GET or POST before it builds anything.
+/// </remarks>
+internal static class ProfileUpdateEncoder
+{
+    /// <summary>The separator and prefix written before each attribute name.</summary>
+    public const string AttributePrefix = "&profile.";
+
+    private const string Hex = "0123456789ABCDEF";
+
+    /// <summary>Returns whether an ASCII character is left as it is.</summary>
+    public static bool IsUnreserved(char c) =>
+        (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9 || c == '-' || c == '.' || c == '_' || c == '~';
+
+    /// <summary>Returns the length of <paramref name="text"/> once percent-encoded (valid UTF-16 assumed).</summary>
+    public static int GetEncodedLength(ReadOnlySpan<char> text)
+    {
+        int length = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c < 0x80)
+            {
+                length += IsUnreserved(c) ? 1 : 3;
+            }
+            else if (c < 0x800)
+            {
+                length += 6;
+            }
+            else if (char.IsHighSurrogate(c))
+            {
+                length += 12;
+                i++;
+            }
+            else
+            {
+                length += 9;
+            }
+        }
+
+        return length;
+    }
+
+    /// <summary>Returns the length of the whole form (<c>id=…&amp;profile.name=value…</c>) of an update.</summary>
+    public static int GetFormLength(ProfileUpdate update) =>
+        update.Id.ParameterName.Length + 1 + update.Id.EncodedLength + update.EncodedAttributesLength;
+
+    /// <summary>Writes the whole form of an update; <paramref name="destination"/> is exactly <see cref="GetFormLength"/> long.</summary>
+    /// <typeparam name="T"><see cref="char"/> for a URL, <see cref="byte"/> for a body.</typeparam>
+    public static int WriteForm<T>(ProfileUpdate update, Span<T> destination)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        int pos = WriteAscii(update.Id.ParameterName, destination);
+        destination[pos++] = T.CreateTruncating('=');
+        pos += Write(update.Id.Value, destination[pos..]);
+
+        foreach (var (name, value) in update.AttributeList)
+        {
+            pos += WriteAscii(AttributePrefix, destination[pos..]);
+            pos += Write(name, destination[pos..]);
+            destination[pos++] = T.CreateTruncating('=');
+            pos += Write(value, destination[pos..]);
+        }
+
+        return pos;
+    }
+
+    /// <summary>Percent-encodes <paramref name="text"/> into <paramref name="destination"/> and returns the count written.</summary>
+    public static int Write<T>(ReadOnlySpan<char> text, Span<T> destination)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        int pos = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            uint c = text[i];
+            if (c < 0x80)
+            {
+                if (IsUnreserved((char)c))
+                {
+                    destination[pos++] = T.CreateTruncating(c);
+                }
+                else
+                {
+                    WriteEscaped(c, destination, ref pos);
+                }
+            }
+            else if (c < 0x800)
+            {
+                WriteEscaped(0xC0 | (c >> 6), destination, ref pos);
+                WriteEscaped(0x80 | (c & 0x3F), destination, ref pos);
+            }
+            else if (char.IsHighSurrogate((char)c))
+            {
+                uint scalar = 0x10000 + ((c - 0xD800) << 10) + (text[++i] - 0xDC00u);
+                WriteEscaped(0xF0 | (scalar >> 18), destination, ref pos);
+                WriteEscaped(0x80 | ((scalar >> 12) & 0x3F), destination, ref pos);
+                WriteEscaped(0x80 | ((scalar >> 6) & 0x3F), destination, ref pos);
+                WriteEscaped(0x80 | (scalar & 0x3F), destination, ref pos);
+            }
+            else
+            {
+                WriteEscaped(0xE0 | (c >> 12), destination, ref pos);
+                WriteEscaped(0x80 | ((c >> 6) & 0x3F), destination, ref pos);
+                WriteEscaped(0x80 | (c & 0x3F), destination, ref pos);
+            }
+        }
+
+        return pos;
+    }
+
+    /// <summary>Copies ASCII text that needs no escaping.</summary>
+    public static int WriteAscii<T>(string ascii, Span<T> destination)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        for (int i = 0; i < ascii.Length; i++)
+        {
+            destination[i] = T.CreateTruncating(ascii[i]);
+        }
+
+        return ascii.Length;
+    }
+
+    private static void WriteEscaped<T>(uint octet, Span<T> destination, ref int pos)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        destination[pos] = T.CreateTruncating('%');
+        destination[pos + 1] = T.CreateTruncating(Hex[(int)(octet >> 4)]);
+        destination[pos + 2] = T.CreateTruncating(Hex[(int)(octet & 0xF)]);
+        pos += 3;
+    }
+}

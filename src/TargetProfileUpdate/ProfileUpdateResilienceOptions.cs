@@ -1,0 +1,62 @@
+using System;
+using System.Globalization;
+
+namespace TargetProfileUpdate;
+
+/// <summary>
+/// Retries, timeouts and the circuit breaker of the profile update client. Profile updates set values,
+/// so sending the same GET or POST again is safe and retries are on by default.
+/// </summary>
+/// <remarks>
+/// Retried: connection failures, attempt timeouts and HTTP 408, 429, 500, 502, 503, 504. Never retried:
+/// other 4xx, a <c>false</c> answer, caller cancellation. Set <see cref="Enabled"/> to
+/// <see langword="false"/> when you add your own resilience handler (for example through
+/// <c>ConfigureHttpClientDefaults</c>), so retries are not stacked.
+/// </remarks>
+public sealed class ProfileUpdateResilienceOptions
+{
+    /// <summary>Gets or sets whether the SDK's retry, timeout and circuit-breaker pipeline is used. Default: <see langword="true"/>.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets or sets how many times a transient failure is retried (0 to 10). Default: 3.</summary>
+    public int MaxRetryAttempts { get; set; } = 3;
+
+    /// <summary>Gets or sets the base delay of the exponential backoff (with jitter). Default: 1 second.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the longest backoff delay. Default: 8 seconds.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>Gets or sets the longest <c>Retry-After</c> the client waits for. A longer one (or one that
+    /// would overrun <see cref="TotalTimeout"/>) fails at once with <see cref="ProfileUpdateRateLimitedException"/>
+    /// (for 429) or <see cref="ProfileUpdateException"/>. Default: 30 seconds.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the timeout of one HTTP attempt. Default: 10 seconds.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets or sets the timeout of a whole update, retries and delays included. Default: 30 seconds.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets whether the circuit breaker is used. It opens on server failures (5xx, 408,
+    /// timeouts, connection failures; never on 429) and then fails fast without a network call. Default: <see langword="true"/>.</summary>
+    public bool CircuitBreakerEnabled { get; set; } = true;
+
+    /// <summary>Gets or sets the failure ratio (above 0, at most 1) that opens the circuit. Default: 0.5.</summary>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Gets or sets how many attempts the sampling window needs before the circuit can open. Default: 20.</summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 20;
+
+    /// <summary>Gets or sets the window over which the failure ratio is measured. Default: 30 seconds.</summary>
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long the circuit stays open before one trial request. Default: 15 seconds.</summary>
+    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Describes the settings.</summary>
+    /// <returns>A summary that is safe to log.</returns>
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"Enabled = {Enabled}, MaxRetryAttempts = {MaxRetryAttempts}, BaseDelay = {BaseDelay}, MaxDelay = {MaxDelay}, MaxRetryAfter = {MaxRetryAfter}, AttemptTimeout = {AttemptTimeout}, TotalTimeout = {TotalTimeout}, CircuitBreakerEnabled = {CircuitBreakerEnabled}");
+}

@@ -1,0 +1,44 @@
+using System;
+using System.Net.Http;
+
+namespace TargetProfileUpdate;
+
+/// <summary>
+/// What Adobe Target said about an accepted update. Acceptance means the update was queued:
+/// it is usually visible within an hour, at most 24 hours, and an update for an unknown profile
+/// is accepted and then dropped (the Single Profile Update API never creates profiles).
+/// </summary>
+/// <remarks>Publicly constructible so that fakes and tests of your own code can return one.</remarks>
+public sealed class ProfileUpdateResult
+{
+    /// <summary>Creates a result.</summary>
+    /// <param name="message">The server's message, for example <c>Request successfully submitted</c>.</param>
+    /// <param name="method">The HTTP method that was used.</param>
+    /// <param name="attempts">How many HTTP attempts were made (1 when no retry was needed).</param>
+    /// <param name="requestBytes">The size that was checked against the limit: the whole URL for GET, the body for POST.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> or <paramref name="method"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="attempts"/> or <paramref name="requestBytes"/> is negative.</exception>
+    public ProfileUpdateResult(string message, HttpMethod method, int attempts, int requestBytes)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentOutOfRangeException.ThrowIfNegative(attempts);
+        ArgumentOutOfRangeException.ThrowIfNegative(requestBytes);
+        Message = message;
+        HttpMethod = method;
+        Attempts = attempts;
+        RequestBytes = requestBytes;
+    }
+
+    /// <summary>Gets the server's message, for example <c>Request successfully submitted</c>.</summary>
+    public string Message { get; }
+
+    /// <summary>Gets the HTTP method that was used (GET or POST).</summary>
+    public HttpMethod HttpMethod { get; }
+
+    /// <summary>Gets how many HTTP attempts were made, retries included.</summary>
+    public int Attempts { get; }
+
+    /// <summary>Gets the size checked against the limit: bytes of the whole URL for GET, of the body for POST.</summary>
+    public int RequestBytes { get; }
+}

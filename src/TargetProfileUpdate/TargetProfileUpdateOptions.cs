@@ -1,0 +1,59 @@
+using System;
+using System.Globalization;
+
+namespace TargetProfileUpdate;
+
+/// <summary>
+/// Settings of the profile update client. Bind them from the <see cref="SectionName"/> configuration
+/// section or set them in code; they are validated when the host starts (or when a
+/// <see cref="ProfileUpdateClient"/> is constructed without DI), with messages that name the field.
+/// </summary>
+public sealed class TargetProfileUpdateOptions
+{
+    /// <summary>The configuration section the options are usually bound from: <c>TargetProfileUpdate</c>.</summary>
+    public const string SectionName = "TargetProfileUpdate";
+
+    /// <summary>Gets or sets your Adobe Target client code (a single DNS label, for example <c>acme</c>). Required.</summary>
+    public string ClientCode { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the server's base address. Default: <c>https://{ClientCode}.tt.omtrdc.net/</c>.
+    /// Plain <c>http://</c> is accepted only for a loopback host (the emulator).</summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>Gets or sets the profile API token, sent as <c>Authorization: Bearer {token}</c> when
+    /// "Require Authentication" is on for your account. Default: none (no header is sent).</summary>
+    public string? AuthorizationToken { get; set; }
+
+    /// <summary>Gets or sets how the HTTP method is chosen. Default: <see cref="ProfileUpdateMethod.Auto"/>.</summary>
+    public ProfileUpdateMethod Method { get; set; } = ProfileUpdateMethod.Auto;
+
+    /// <summary>Gets or sets the largest GET request, counted as the bytes of the whole absolute URL
+    /// (scheme, host, path and query, all ASCII once encoded). Default: 8000 (Adobe documents 8 KB).</summary>
+    public int MaxGetRequestBytes { get; set; } = 8000;
+
+    /// <summary>Gets or sets the largest POST body, counted as the bytes of the form body
+    /// (<c>mboxPC=…&amp;profile.name=value…</c>). Default: 60000 (Adobe documents 60 KB).</summary>
+    public int MaxPostRequestBytes { get; set; } = 60000;
+
+    /// <summary>Gets the retry, timeout and circuit-breaker settings.</summary>
+    public ProfileUpdateResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Gets the base address in effect: <see cref="BaseAddress"/> or the Adobe edge of <see cref="ClientCode"/>.</summary>
+    /// <returns>The absolute base address, ending with <c>/</c>.</returns>
+    public Uri GetEffectiveBaseAddress()
+    {
+        if (BaseAddress is null)
+        {
+            return new Uri("https://" + ClientCode + ".tt.omtrdc.net/", UriKind.Absolute);
+        }
+
+        string text = BaseAddress.OriginalString;
+        return text.EndsWith('/') ? BaseAddress : new Uri(text + "/", UriKind.Absolute);
+    }
+
+    /// <summary>Describes the options without the token.</summary>
+    /// <returns>A summary that is safe to log.</returns>
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, Resilience = {{ {Resilience} }}");
+}
