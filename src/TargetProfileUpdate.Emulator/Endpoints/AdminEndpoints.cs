@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using TargetProfileUpdate.Emulator.State;
+
+namespace TargetProfileUpdate.Emulator.Endpoints;
+
+/// <summary>
+/// The emulator's own endpoints under <c>/_emulator</c>: create profiles, inspect requests and profiles,
+/// script faults, reset. They need no token.
+/// </summary>
+internal static class AdminEndpoints
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static void Map(IEndpointRouteBuilder app, EmulatorState state)
+    {
+        app.MapPut("/_emulator/profiles/thirdPartyId/{id}", (HttpContext context, string id) => PutProfileAsync(context, state, pcId: null, thirdPartyId: id));
+        app.MapPut("/_emulator/profiles/pcId/{id}", (HttpContext context, string id) => PutProfileAsync(context, state, pcId: id, thirdPartyId: null));
+        app.MapGet("/_emulator/profiles", () => Results.Json(state.Profiles(), Json));
+        app.MapGet("/_emulator/requests", () => Results.Json(state.Requests(), Json));
+        app.MapGet("/_emulator/stats", () => Results.Json(new { applied = state.AppliedUpdates, dropped = state.DroppedUpdates }, Json));
+        app.MapPost("/_emulator/faults", async (HttpContext context) =>
+        {
+            var faults = await ReadFaultsAsync(context).ConfigureAwait(false);
+            if (faults is null)
+            {
+                return Results.BadRequest(new { message = "Expected a fault object or an array of them, for example {\"kind\":\"Status\",\"statusCode\":503}." });
+            }
+
+            foreach (var fault in faults)
+            {
+                state.EnqueueFault(fault);
+            }
+
+            return Results.Accepted();
+        });
+        app.MapDelete("/_emulator/faults", () =>
+        {
+            state.ClearFaults();
+            return Results.NoContent();
+        });
+        app.MapDelete("/_emulator", () =>
+        {
+            state.Reset();
+            return Results.NoContent();
+        });
+    }
+
+    private static async Task<IResult> PutProfileAsync(HttpContext context, EmulatorState state, string? pcId, string? thirdPartyId)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (context.Request.ContentLength is not 0)
+        {
+            try
+            {
+                using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return Results.BadRequest(new { message = "The body must be a JSON object of attribute values." });
+                }
+
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    attributes[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                }
+            }
+            catch (JsonException)
+            {
+                if (context.Request.ContentLength is > 0)
+                {
+                    return Results.BadRequest(new { message = "The body must be a JSON object of attribute values." });
+                }
+            }
+        }
+
+        return Results.Json(state.Upsert(pcId, thirdPartyId, attributes), Json, statusCode: 201);
+    }
+
+    private static async Task<List<EmulatorFault>?> ReadFaultsAsync(HttpContext context)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            return document.RootElement.ValueKind switch
+            {
+                JsonValueKind.Array => document.RootElement.EnumerateArray().Select(e => e.Deserialize<EmulatorFault>(Json)!).ToList(),
+                JsonValueKind.Object => [document.RootElement.Deserialize<EmulatorFault>(Json)!],
+                _ => null,
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Serialization;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TargetProfileUpdate.Emulator.Endpoints;
+using TargetProfileUpdate.Emulator.State;
+
+namespace TargetProfileUpdate.Emulator;
+
+/// <summary>
+/// A local stand-in for Adobe Target's profile endpoints, on Kestrel: what Azurite is to Azure Storage.
+/// Start one in-process with <see cref="StartAsync"/>, point the SDK's <c>BaseAddress</c> at
+/// <see cref="BaseAddress"/>, and inspect what it received.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "demo" });
+/// emulator.SeedProfile(thirdPartyId: "crm-1");
+/// using var client = new ProfileUpdateClient(new TargetProfileUpdateOptions { ClientCode = "demo", BaseAddress = emulator.BaseAddress });
+/// </code>
+/// </example>
+public sealed class TargetEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly EmulatorState _state;
+
+    private TargetEmulator(WebApplication app, EmulatorState state, TargetEmulatorOptions options, Uri baseAddress)
+    {
+        _app = app;
+        _state = state;
+        Options = options;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>Gets the address the emulator listens on, ending with <c>/</c> (for example <c>http://127.0.0.1:51234/</c>).</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Gets the options it was started with.</summary>
+    public TargetEmulatorOptions Options { get; }
+
+    /// <summary>Gets the client code it answers for.</summary>
+    public string ClientCode => Options.ClientCode;
+
+    /// <summary>Gets how many updates were applied to an existing profile since start or reset.</summary>
+    public long AppliedUpdates => _state.AppliedUpdates;
+
+    /// <summary>Gets how many updates were accepted for an unknown profile and dropped (Adobe never creates profiles from this API).</summary>
+    public long DroppedUpdates => _state.DroppedUpdates;
+
+    /// <summary>Starts an emulator and returns once it accepts connections.</summary>
+    /// <param name="options">The options; <see langword="null"/> for the defaults (client code <c>demo</c>, a free loopback port).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator; dispose it to stop it.</returns>
+    public static async Task<TargetEmulator> StartAsync(TargetEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new TargetEmulatorOptions();
+        var state = new EmulatorState(options);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(options.Url);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Let the emulator's own limits (414/413) decide, not Kestrel's defaults.
+            kestrel.Limits.MaxRequestLineSize = Math.Max(64 * 1024, options.MaxGetRequestBytes + 8 * 1024);
+            kestrel.Limits.MaxRequestBufferSize = Math.Max(1024 * 1024, options.MaxGetRequestBytes * 2L);
+            kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(64 * 1024, options.MaxGetRequestBytes + 16 * 1024);
+            kestrel.Limits.MaxRequestBodySize = Math.Max(1024 * 1024, options.MaxPostRequestBytes * 2L);
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.Configure<JsonOptions>(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        var app = builder.Build();
+        ProfileEndpoints.Map(app, state, options);
+        AdminEndpoints.Map(app, state);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TargetEmulator(app, state, options, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>Creates a profile (or adds attributes to an existing one), as the admin endpoint does.</summary>
+    /// <param name="pcId">Target's PC id; generated when only <paramref name="thirdPartyId"/> is given.</param>
+    /// <param name="thirdPartyId">Your third-party id.</param>
+    /// <param name="attributes">Initial attribute values.</param>
+    /// <returns>The profile as it is now.</returns>
+    public EmulatedProfile SeedProfile(string? pcId = null, string? thirdPartyId = null, IReadOnlyDictionary<string, string>? attributes = null) =>
+        _state.Upsert(pcId, thirdPartyId, attributes ?? new Dictionary<string, string>());
+
+    /// <summary>Finds a profile by PC id, with the attributes visible to profile fetch now.</summary>
+    /// <param name="pcId">The PC id.</param>
+    /// <returns>The profile, or <see langword="null"/>.</returns>
+    public EmulatedProfile? FindByPcId(string pcId) => _state.Find(byPcId: true, pcId);
+
+    /// <summary>Finds a profile by third-party id, with the attributes visible to profile fetch now.</summary>
+    /// <param name="thirdPartyId">The third-party id.</param>
+    /// <returns>The profile, or <see langword="null"/>.</returns>
+    public EmulatedProfile? FindByThirdPartyId(string thirdPartyId) => _state.Find(byPcId: false, thirdPartyId);
+
+    /// <summary>Gets every profile.</summary>
+    /// <returns>A snapshot, ordered by PC id.</returns>
+    public IReadOnlyList<EmulatedProfile> GetProfiles() => _state.Profiles();
+
+    /// <summary>Gets the requests received since start or reset (at most <see cref="TargetEmulatorOptions.MaxRecordedRequests"/>).</summary>
+    /// <returns>A snapshot, in arrival order.</returns>
+    public IReadOnlyList<RecordedRequest> GetRequests() => _state.Requests();
+
+    /// <summary>Scripts faults: the next profile requests meet them, in order.</summary>
+    /// <param name="faults">The faults.</param>
+    public void InjectFaults(params EmulatorFault[] faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        foreach (var fault in faults)
+        {
+            _state.EnqueueFault(fault);
+        }
+    }
+
+    /// <summary>Returns to the start state: seeded profiles only, no requests, a fresh quota window, no scripted faults.</summary>
+    public void Reset() => _state.Reset();
+
+    /// <summary>Stops the emulator.</summary>
+    /// <returns>A task that completes when it has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until the application is asked to stop (Ctrl+C), for the standalone program.</summary>
+    internal Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+}
