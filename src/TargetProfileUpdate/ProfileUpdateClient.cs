@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -45,6 +46,7 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
     private readonly ProfileUpdateMethod _method;
     private readonly int _maxGetBytes;
     private readonly int _maxPostBytes;
+    private readonly ProfileUpdateTelemetry _telemetry;
     private int _disposed;
 
     /// <summary>Creates a client over an <see cref="HttpClient"/> from <c>IHttpClientFactory</c> (the DI constructor).</summary>
@@ -55,15 +57,8 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
     [ActivatorUtilitiesConstructor]
     public ProfileUpdateClient(HttpClient httpClient, IOptions<TargetProfileUpdateOptions> options, ILogger<ProfileUpdateClient>? logger = null)
+        : this(httpClient, (options ?? throw new ArgumentNullException(nameof(options))).Value, logger, ProfileUpdateTelemetry.Shared)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
-        ArgumentNullException.ThrowIfNull(options);
-        var value = options.Value;
-        TargetProfileUpdateOptionsValidator.ThrowIfInvalid(value);
-
-        _httpClient = httpClient;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
-        (_updateUrl, _authorization, _token, _method, _maxGetBytes, _maxPostBytes) = Snapshot(value);
     }
 
     /// <summary>
@@ -78,13 +73,27 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
     {
     }
 
+    /// <summary>The constructor the DI registration uses: telemetry from the container's meter factory.</summary>
+    internal ProfileUpdateClient(HttpClient httpClient, TargetProfileUpdateOptions options, ILogger? logger, ProfileUpdateTelemetry telemetry)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        TargetProfileUpdateOptionsValidator.ThrowIfInvalid(options);
+
+        _httpClient = httpClient;
+        _logger = logger ?? NullLogger.Instance;
+        _telemetry = telemetry;
+        (_updateUrl, _authorization, _token, _method, _maxGetBytes, _maxPostBytes) = Snapshot(options);
+    }
+
     internal ProfileUpdateClient(TargetProfileUpdateOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         TargetProfileUpdateOptionsValidator.ThrowIfInvalid(options);
 
         _logger = loggerFactory.CreateLogger<ProfileUpdateClient>();
-        var handler = ProfileUpdatePipelineProvider.CreateHandler(options.Resilience, timeProvider, _logger);
+        _telemetry = ProfileUpdateTelemetry.Shared;
+        var handler = ProfileUpdatePipelineProvider.CreateHandler(options, timeProvider, _logger, _telemetry);
         handler.InnerHandler = HttpHandlerFactory.CreatePrimaryHandler();
         _httpClient = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _ownsHttpClient = true;
@@ -102,8 +111,53 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var (method, requestBytes) = ChooseMethod(update);
         long started = Stopwatch.GetTimestamp();
+        using var activity = ProfileUpdateTelemetry.ActivitySource.StartActivity(ProfileUpdateTelemetry.UpdateActivityName, ActivityKind.Internal);
+        string methodName = "none";
+        try
+        {
+            var (method, requestBytes) = ChooseMethod(update);
+            methodName = method.Method;
+            _telemetry.RequestSize.Record(requestBytes, new KeyValuePair<string, object?>("http.request.method", methodName));
+            if (activity is not null)
+            {
+                activity.SetTag("http.request.method", methodName);
+                activity.SetTag("target.profile_update.size_bucket", ProfileUpdateTelemetry.SizeBucket(requestBytes));
+            }
+
+            var result = await SendAsync(update, method, requestBytes, cancellationToken).ConfigureAwait(false);
+            Record(activity, started, methodName, "accepted", result.Attempts);
+            _telemetry.Sent.Add(1, new KeyValuePair<string, object?>("http.request.method", methodName));
+            double elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Log.Accepted(_logger, methodName, result.Attempts, elapsedMs);
+            return result;
+        }
+        catch (ProfileUpdateException ex)
+        {
+            string outcome = Outcome(ex);
+            Record(activity, started, methodName, outcome, ex.Attempts);
+            _telemetry.Failed.Add(1, new KeyValuePair<string, object?>("reason", outcome));
+            if (ex is ProfileUpdateRateLimitedException)
+            {
+                _telemetry.RateLimited.Add(1, new KeyValuePair<string, object?>("source", ex.StatusCode is null ? "client" : "server"));
+            }
+
+            if (ex is not ProfileUpdateTooLargeException)
+            {
+                Log.Failed(_logger, outcome, ex.StatusCode, ex.Attempts, ex.IsTransient);
+            }
+
+            throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Record(activity, started, methodName, "canceled", attempts: null);
+            throw;
+        }
+    }
+
+    private async Task<ProfileUpdateResult> SendAsync(ProfileUpdate update, HttpMethod method, int requestBytes, CancellationToken cancellationToken)
+    {
         using var request = method == HttpMethod.Get ? CreateGet(update, requestBytes) : CreatePost(update, requestBytes);
         if (_authorization is not null)
         {
@@ -123,7 +177,7 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         }
         catch (Exception ex) when (ex is not ProfileUpdateException)
         {
-            throw Fail(NoResponse(ex, Math.Max(request.Attempts, 1)));
+            throw NoResponse(ex, Math.Max(request.Attempts, 1));
         }
 
         using (response)
@@ -140,20 +194,18 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
                     var verdict = ResponseParser.Parse(body, out string message);
                     if (verdict == ResponseVerdict.Accepted)
                     {
-                        double elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                        Log.Accepted(_logger, method.Method, attempts, elapsedMs);
                         return new ProfileUpdateResult(message, method, attempts, requestBytes);
                     }
 
                     string what = verdict == ResponseVerdict.Rejected
                         ? "Adobe Target rejected the profile update (its answer was 'false')"
                         : "Adobe Target's answer was not a profile update result (empty, HTML or unknown body); the update is not known to be accepted";
-                    throw Fail(new ProfileUpdateException(
+                    throw new ProfileUpdateException(
                         string.Create(CultureInfo.InvariantCulture, $"{what}: HTTP {status}, {attempts} attempt(s)."),
-                        status, ResponseBodyRedactor.Redact(body, update, _token), attempts, isTransient: false));
+                        status, ResponseBodyRedactor.Redact(body, update, _token), attempts, isTransient: false);
                 }
 
-                throw Fail(ErrorStatus(request, response, status, body, update, attempts));
+                throw ErrorStatus(request, response, status, body, update, attempts);
             }
             finally
             {
@@ -161,6 +213,39 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
             }
         }
     }
+
+    private void Record(Activity? activity, long started, string method, string outcome, int? attempts)
+    {
+        _telemetry.Duration.Record(
+            Stopwatch.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>("http.request.method", method),
+            new KeyValuePair<string, object?>("outcome", outcome));
+        if (activity is not null)
+        {
+            activity.SetTag("target.profile_update.outcome", outcome);
+            if (attempts is { } n)
+            {
+                activity.SetTag("target.profile_update.attempts", n);
+            }
+
+            if (outcome != "accepted")
+            {
+                activity.SetStatus(ActivityStatusCode.Error, outcome);
+            }
+        }
+    }
+
+    /// <summary>The outcome of a failed update, from a fixed set (for logs, tags and metrics).</summary>
+    private static string Outcome(ProfileUpdateException exception) => exception switch
+    {
+        ProfileUpdateTooLargeException => "too_large",
+        ProfileUpdateRateLimitedException => "rate_limited",
+        { StatusCode: null, InnerException: TimeoutException } => "timeout",
+        { StatusCode: null, Attempts: 0 } => "circuit_open",
+        { StatusCode: null } => "connection_failure",
+        { StatusCode: >= 200 and < 300 } => "rejected",
+        _ => "http_error",
+    };
 
     /// <summary>Disposes the <see cref="HttpClient"/> when this client created it; otherwise does nothing.</summary>
     public void Dispose()
@@ -295,19 +380,6 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
             string.Create(CultureInfo.InvariantCulture, $"The profile update failed before a response was received ({ex.GetType().Name})."),
             statusCode: null, responseBody: null, attempts, isTransient: false, ex),
     };
-
-    private ProfileUpdateException Fail(ProfileUpdateException exception)
-    {
-        string reason = exception switch
-        {
-            ProfileUpdateRateLimitedException => "rate limited",
-            { StatusCode: null } => exception.InnerException is TimeoutException ? "timeout" : exception.Attempts == 0 ? "circuit open" : "connection failure",
-            { StatusCode: >= 200 and < 300 } => "rejected",
-            _ => "http error",
-        };
-        Log.Failed(_logger, reason, exception.StatusCode, exception.Attempts, exception.IsTransient);
-        return exception;
-    }
 
     private static (string UpdateUrl, string? Authorization, string? Token, ProfileUpdateMethod Method, int MaxGet, int MaxPost) Snapshot(TargetProfileUpdateOptions options)
     {

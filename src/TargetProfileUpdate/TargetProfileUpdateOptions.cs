@@ -38,6 +38,9 @@ public sealed class TargetProfileUpdateOptions
     /// <summary>Gets the retry, timeout and circuit-breaker settings.</summary>
     public ProfileUpdateResilienceOptions Resilience { get; set; } = new();
 
+    /// <summary>Gets the client-side quota guard and pacing settings.</summary>
+    public ProfileUpdateQuotaOptions Quota { get; set; } = new();
+
     /// <summary>Gets the base address in effect: <see cref="BaseAddress"/> or the Adobe edge of <see cref="ClientCode"/>.</summary>
     /// <returns>The absolute base address, ending with <c>/</c>.</returns>
     public Uri GetEffectiveBaseAddress()
@@ -55,5 +58,5 @@ public sealed class TargetProfileUpdateOptions
     /// <returns>A summary that is safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, Resilience = {{ {Resilience} }}");
+        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, Resilience = {{ {Resilience} }}, Quota = {{ {Quota} }}");
 }

@@ -42,6 +42,13 @@ internal static class OptionsBinder
         Bind(section, "CircuitBreakerMinimumThroughput", ParseInt, v => r.CircuitBreakerMinimumThroughput = v);
         Bind(section, "CircuitBreakerSamplingDuration", ParseTimeSpan, v => r.CircuitBreakerSamplingDuration = v);
         Bind(section, "CircuitBreakerBreakDuration", ParseTimeSpan, v => r.CircuitBreakerBreakDuration = v);
+
+        var quotaSection = configuration.GetSection("Quota");
+        var q = options.Quota;
+        Bind(quotaSection, "Enabled", ParseBool, v => q.Enabled = v);
+        Bind(quotaSection, "PermitLimit", ParseInt, v => q.PermitLimit = v);
+        Bind(quotaSection, "Window", ParseTimeSpan, v => q.Window = v);
+        Bind(quotaSection, "RequestsPerSecond", ParseDouble, v => q.RequestsPerSecond = v);
     }
 
     private static (bool, int) ParseInt(string v) => (int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i), i);

@@ -66,6 +66,7 @@ internal sealed class TargetProfileUpdateOptionsValidator : IValidateOptions<Tar
         }
 
         ValidateResilience(options.Resilience, failures);
+        ValidateQuota(options.Quota, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -142,6 +143,31 @@ internal sealed class TargetProfileUpdateOptionsValidator : IValidateOptions<Tar
             {
                 failures.Add(string.Create(CultureInfo.InvariantCulture, $"{P}{field} must be a positive duration."));
             }
+        }
+    }
+
+    private static void ValidateQuota(ProfileUpdateQuotaOptions? q, List<string> failures)
+    {
+        const string P = TargetProfileUpdateOptions.SectionName + ":Quota:";
+        if (q is null)
+        {
+            failures.Add(P.TrimEnd(':') + " must not be null.");
+            return;
+        }
+
+        if (q.PermitLimit <= 0)
+        {
+            failures.Add(P + "PermitLimit must be positive (default 1000000).");
+        }
+
+        if (q.Window <= TimeSpan.Zero)
+        {
+            failures.Add(P + "Window must be a positive duration (default 24 hours).");
+        }
+
+        if (q.RequestsPerSecond is { } rps && !(rps > 0 && double.IsFinite(rps)))
+        {
+            failures.Add(P + "RequestsPerSecond must be a positive number, or null for no pacing.");
         }
     }
 

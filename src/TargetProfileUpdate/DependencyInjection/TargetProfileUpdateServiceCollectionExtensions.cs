@@ -1,11 +1,14 @@
 using System;
+using System.Diagnostics.Metrics;
 using System.Linq;
 using System.Threading;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TargetProfileUpdate.Configuration;
+using TargetProfileUpdate.Diagnostics;
 using TargetProfileUpdate.Http;
 using TargetProfileUpdate.Resilience;
 
@@ -63,8 +66,20 @@ public static class TargetProfileUpdateServiceCollectionExtensions
         }
 
         services.AddSingleton<RegistrationMarker>();
+        services.TryAddSingleton(static sp => new ProfileUpdateTelemetry(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<IProfileUpdateQuota>(static sp =>
+        {
+            var quota = sp.GetRequiredService<IOptions<TargetProfileUpdateOptions>>().Value.Quota;
+            return new SlidingWindowQuota(quota.PermitLimit, quota.Window, sp.GetService<TimeProvider>());
+        });
         services.TryAddSingleton<ProfileUpdatePipelineProvider>();
-        var builder = services.AddHttpClient<IProfileUpdateClient, ProfileUpdateClient>(HttpClientName);
+        var builder = services.AddHttpClient<IProfileUpdateClient, ProfileUpdateClient>(
+            HttpClientName,
+            static (httpClient, sp) => new ProfileUpdateClient(
+                httpClient,
+                sp.GetRequiredService<IOptions<TargetProfileUpdateOptions>>().Value,
+                sp.GetService<ILogger<ProfileUpdateClient>>(),
+                sp.GetRequiredService<ProfileUpdateTelemetry>()));
         builder.ConfigurePrimaryHttpMessageHandler(static () => HttpHandlerFactory.CreatePrimaryHandler());
         builder.ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan);
         builder.AddHttpMessageHandler(static sp => sp.GetRequiredService<ProfileUpdatePipelineProvider>().CreateHandler());

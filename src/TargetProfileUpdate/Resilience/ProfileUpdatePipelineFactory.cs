@@ -21,7 +21,7 @@ internal static class ProfileUpdatePipelineFactory
     /// <summary>Where the pipeline finds the request it is retrying.</summary>
     public static readonly ResiliencePropertyKey<ProfileUpdateRequestMessage> RequestKey = new("TargetProfileUpdate.Request");
 
-    public static ResiliencePipeline<HttpResponseMessage> Create(ProfileUpdateResilienceOptions options, TimeProvider timeProvider, ILogger logger)
+    public static ResiliencePipeline<HttpResponseMessage> Create(ProfileUpdateResilienceOptions options, TimeProvider timeProvider, ILogger logger, ProfileUpdateTelemetry telemetry)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
         {
@@ -47,6 +47,7 @@ internal static class ProfileUpdatePipelineFactory
                 OnRetry = args =>
                 {
                     string reason = Describe(args.Outcome);
+                    telemetry.Retried.Add(1);
                     Log.Retrying(logger, reason, args.AttemptNumber + 2, args.RetryDelay.TotalMilliseconds);
                     return default;
                 },

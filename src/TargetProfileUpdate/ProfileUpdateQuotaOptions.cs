@@ -1,0 +1,31 @@
+using System;
+using System.Globalization;
+
+namespace TargetProfileUpdate;
+
+/// <summary>
+/// The client-side guard of Adobe's 1,000,000 updates per rolling 24 hours per account, and optional pacing.
+/// One permit is counted per HTTP attempt (retries included); when the window is spent the client fails fast
+/// with <see cref="ProfileUpdateRateLimitedException"/> and sends nothing. The default guard counts in this
+/// process only: register a shared <see cref="IProfileUpdateQuota"/> when several instances share an account.
+/// </summary>
+public sealed class ProfileUpdateQuotaOptions
+{
+    /// <summary>Gets or sets whether the quota guard is on. Default: <see langword="true"/>.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets or sets the permits per window. Default: 1,000,000.</summary>
+    public int PermitLimit { get; set; } = 1_000_000;
+
+    /// <summary>Gets or sets the rolling window. Default: 24 hours.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Gets or sets an even pace for HTTP attempts, in requests per second; attempts wait for their slot.
+    /// Default: <see langword="null"/> (no pacing).</summary>
+    public double? RequestsPerSecond { get; set; }
+
+    /// <summary>Describes the settings.</summary>
+    /// <returns>A summary that is safe to log.</returns>
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture, $"Enabled = {Enabled}, PermitLimit = {PermitLimit}, Window = {Window}, RequestsPerSecond = {RequestsPerSecond}");
+}
