@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using TargetProfileUpdate.Tests.TestSupport;
+
+namespace TargetProfileUpdate.Tests.Diagnostics;
+
+public sealed class TelemetryTests
+{
+    private const string Id = "jane.doe-7731@example.com";
+    private const string Value = "Platinum Card Holder";
+    private const string Token = "tok-SECRET-0123456789";
+
+    private static ProfileUpdate Update() => ProfileUpdate.ForThirdPartyId(Id).Set("segment", Value);
+
+    private static IProfileUpdateClient Client(RecordingHandler handler, IMeterFactory meters, Action<TargetProfileUpdateOptions>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(meters);
+        services.AddTargetProfileUpdate(o =>
+        {
+            o.ClientCode = "demo";
+            o.AuthorizationToken = Token;
+            o.Resilience.BaseDelay = o.Resilience.MaxDelay = TimeSpan.FromMilliseconds(1);
+            configure?.Invoke(o);
+        }).ConfigurePrimaryHttpMessageHandler(() => handler);
+        return services.BuildServiceProvider().GetRequiredService<IProfileUpdateClient>();
+    }
+
+    [Fact]
+    public async Task UpdateAsync_EmitsOneUpdateActivityWithAChildPerAttempt_AndNoPersonalData()
+    {
+        using var root = new Activity("test-root").Start();
+        var activities = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "TargetProfileUpdate",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.TraceId == root.TraceId)
+                {
+                    lock (activities)
+                    {
+                        activities.Add(a);
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var handler = new RecordingHandler().Then(RecordingHandler.Text(HttpStatusCode.ServiceUnavailable, "busy")).Then(RecordingHandler.Ok());
+
+        await Client(handler, new TestMeterFactory()).UpdateAsync(Update());
+
+        var update = Assert.Single(activities, a => a.OperationName == "TargetProfileUpdate.Update");
+        var attempts = activities.Where(a => a.OperationName == "TargetProfileUpdate.Attempt").OrderBy(a => a.StartTimeUtc).ToList();
+        Assert.Equal("GET", update.GetTagItem("http.request.method"));
+        Assert.Equal("accepted", update.GetTagItem("target.profile_update.outcome"));
+        Assert.Equal(2, update.GetTagItem("target.profile_update.attempts"));
+        Assert.Equal("<=1KB", update.GetTagItem("target.profile_update.size_bucket"));
+        Assert.Equal(2, attempts.Count);
+        Assert.All(attempts, a => Assert.Equal(update.SpanId, a.ParentSpanId));
+        Assert.Equal(503, attempts[0].GetTagItem("http.response.status_code"));
+        Assert.Equal(200, attempts[1].GetTagItem("http.response.status_code"));
+        AssertNoSecrets(activities.SelectMany(a => a.TagObjects.Select(t => t.Key + "=" + t.Value).Append(a.DisplayName).Append(a.StatusDescription ?? string.Empty)));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_RecordsMetricsThroughTheContainersMeterFactory()
+    {
+        var meters = new TestMeterFactory();
+        var measurements = new List<(string Instrument, double Value, string Tags)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (meters.Created.Contains(instrument.Meter))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add(i, v, tags));
+        listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Add(i, v, tags));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add(i, v, tags));
+        listener.Start();
+        var handler = new RecordingHandler()
+            .Then(RecordingHandler.Text(HttpStatusCode.ServiceUnavailable, "busy"))
+            .Then(RecordingHandler.Ok())
+            .Then(RecordingHandler.Text(HttpStatusCode.BadRequest, "bad " + Id));
+        var client = Client(handler, meters, o => o.Quota.PermitLimit = 3);
+
+        await client.UpdateAsync(Update());
+        await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(Update()));
+
+        Assert.Equal("TargetProfileUpdate", Assert.Single(meters.Created).Name);
+        Assert.Contains(("target.profile_update.sent", 1, "http.request.method=GET"), measurements);
+        Assert.Contains(("target.profile_update.retried", 1, string.Empty), measurements);
+        Assert.Contains(("target.profile_update.failed", 1, "reason=http_error"), measurements);
+        Assert.Contains(("target.profile_update.failed", 1, "reason=rate_limited"), measurements);
+        Assert.Contains(("target.profile_update.rate_limited", 1, "source=client"), measurements);
+        Assert.Equal(3, measurements.Count(m => m.Instrument == "target.profile_update.request.size"));
+        Assert.Equal(3, measurements.Count(m => m.Instrument == "target.profile_update.duration"));
+        AssertNoSecrets(measurements.Select(m => m.Tags));
+
+        void Add<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+            where T : struct
+        {
+            string text = string.Join(",", tags.ToArray().Select(t => t.Key + "=" + t.Value));
+            lock (measurements)
+            {
+                measurements.Add((instrument.Name, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), text));
+            }
+        }
+    }
+
+    private static void AssertNoSecrets(IEnumerable<string> texts)
+    {
+        foreach (string text in texts)
+        {
+            Assert.DoesNotContain(Id, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Uri.EscapeDataString(Id), text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Value, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Token, text, StringComparison.Ordinal);
+        }
+    }
+
+    private sealed class TestMeterFactory : IMeterFactory
+    {
+        public List<Meter> Created { get; } = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options);
+            Created.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            Created.ForEach(m => m.Dispose());
+        }
+    }
+}
