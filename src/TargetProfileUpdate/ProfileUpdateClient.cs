@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Net.Http;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,7 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
     private readonly bool _ownsHttpClient;
     private readonly ILogger _logger;
     private readonly string _updateUrl;
+    private readonly Uri _updateUri;
     private readonly string? _authorization;
     private readonly string? _token;
     private readonly ProfileUpdateMethod _method;
@@ -84,9 +86,16 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         _logger = logger ?? NullLogger.Instance;
         _telemetry = telemetry;
         (_updateUrl, _authorization, _token, _method, _maxGetBytes, _maxPostBytes) = Snapshot(options);
+        _updateUri = new Uri(_updateUrl, UriKind.Absolute);
     }
 
     internal ProfileUpdateClient(TargetProfileUpdateOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+        : this(options, timeProvider, loggerFactory, HttpHandlerFactory.CreatePrimaryHandler())
+    {
+    }
+
+    /// <summary>The DI-free chain over a given primary handler (tests and benchmarks use an in-memory one).</summary>
+    internal ProfileUpdateClient(TargetProfileUpdateOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory, HttpMessageHandler primaryHandler)
     {
         ArgumentNullException.ThrowIfNull(options);
         TargetProfileUpdateOptionsValidator.ThrowIfInvalid(options);
@@ -94,10 +103,11 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         _logger = loggerFactory.CreateLogger<ProfileUpdateClient>();
         _telemetry = ProfileUpdateTelemetry.Shared;
         var handler = ProfileUpdatePipelineProvider.CreateHandler(options, timeProvider, _logger, _telemetry);
-        handler.InnerHandler = HttpHandlerFactory.CreatePrimaryHandler();
+        handler.InnerHandler = primaryHandler;
         _httpClient = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _ownsHttpClient = true;
         (_updateUrl, _authorization, _token, _method, _maxGetBytes, _maxPostBytes) = Snapshot(options);
+        _updateUri = new Uri(_updateUrl, UriKind.Absolute);
     }
 
     /// <inheritdoc />
@@ -156,9 +166,12 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         }
     }
 
-    private async Task<ProfileUpdateResult> SendAsync(ProfileUpdate update, HttpMethod method, int requestBytes, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ProfileUpdateResult> SendAsync(ProfileUpdate update, HttpMethod method, int requestBytes, CancellationToken cancellationToken)
     {
-        using var request = method == HttpMethod.Get ? CreateGet(update, requestBytes) : CreatePost(update, requestBytes);
+        using var request = method == HttpMethod.Get
+            ? ProfileUpdateRequestFactory.CreateGet(_updateUrl, update, requestBytes)
+            : ProfileUpdateRequestFactory.CreatePost(_updateUri, update, requestBytes);
         if (_authorization is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", _authorization);
@@ -296,26 +309,7 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
             limit);
     }
 
-    private ProfileUpdateRequestMessage CreateGet(ProfileUpdate update, int urlBytes)
-    {
-        string url = string.Create(urlBytes, (Prefix: _updateUrl, Update: update), static (span, state) =>
-        {
-            state.Prefix.CopyTo(span);
-            span[state.Prefix.Length] = '?';
-            ProfileUpdateEncoder.WriteForm(state.Update, span[(state.Prefix.Length + 1)..]);
-        });
-
-        // The URL is exactly encoded already: skip Uri's canonicalization of path and query (it would cost more than building the string).
-        var uri = new Uri(url, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
-        return new ProfileUpdateRequestMessage(HttpMethod.Get, uri);
-    }
-
-    private ProfileUpdateRequestMessage CreatePost(ProfileUpdate update, int bodyBytes) =>
-        new(HttpMethod.Post, new Uri(_updateUrl, UriKind.Absolute))
-        {
-            Content = new PooledFormContent(update, bodyBytes),
-        };
-
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<int> ReadBodyAsync(HttpResponseMessage response, byte[] buffer, CancellationToken cancellationToken)
     {
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);

@@ -23,6 +23,6 @@ internal sealed class ProfileUpdateRequestMessage : HttpRequestMessage
     /// <summary>The clock of the resilience pipeline (for <c>Retry-After</c> dates); the system clock without one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>The server's <c>Retry-After</c> the next retry must wait, decided when the outcome was classified.</summary>
-    public TimeSpan? PendingRetryAfter { get; set; }
+    /// <summary>How long the next retry waits (the server's <c>Retry-After</c>, else backoff), decided when the outcome was classified.</summary>
+    public TimeSpan? PendingDelay { get; set; }
 }

@@ -12,10 +12,16 @@ using TargetProfileUpdate.Http;
 namespace TargetProfileUpdate.Resilience;
 
 /// <summary>
-/// Builds the SDK's resilience pipeline, outermost first: total timeout → retry → circuit breaker →
-/// attempt timeout. It is built once per client registration, so the circuit breaker's state is shared
-/// by every request of that registration.
+/// Builds the SDK's resilience pipeline, outermost first: retry → circuit breaker → attempt timeout. It is built
+/// once per client registration, so the circuit breaker's state is shared by every request of that registration.
 /// </summary>
+/// <remarks>
+/// The total budget (<see cref="ProfileUpdateResilienceOptions.TotalTimeout"/>) is enforced without a timeout
+/// strategy of its own (which would cost a cancellation source and ~470 bytes per update): each attempt's timeout
+/// is the smaller of <see cref="ProfileUpdateResilienceOptions.AttemptTimeout"/> and the budget left, and a retry
+/// whose delay would not leave room for another attempt within the budget is not made; the last outcome is
+/// returned instead. Backoff is exponential with jitter, computed here so that decision can see the delay.
+/// </remarks>
 internal static class ProfileUpdatePipelineFactory
 {
     /// <summary>Where the pipeline finds the request it is retrying.</summary>
@@ -29,21 +35,17 @@ internal static class ProfileUpdatePipelineFactory
             TimeProvider = timeProvider,
         };
 
-        builder.AddTimeout(new TimeoutStrategyOptions { Name = "TotalTimeout", Timeout = options.TotalTimeout });
-
         if (options.MaxRetryAttempts > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 Name = "Retry",
                 MaxRetryAttempts = options.MaxRetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
                 ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome, args.Context, options, timeProvider)),
                 DelayGenerator = static args => new ValueTask<TimeSpan?>(
-                    args.Context.Properties.TryGetValue(RequestKey, out var request) ? request.PendingRetryAfter : null),
+                    args.Context.Properties.TryGetValue(RequestKey, out var request) ? request.PendingDelay : null),
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
                 OnRetry = args =>
                 {
                     string reason = Describe(args.Outcome);
@@ -77,7 +79,12 @@ internal static class ProfileUpdatePipelineFactory
             });
         }
 
-        builder.AddTimeout(new TimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            Name = "AttemptTimeout",
+            Timeout = options.AttemptTimeout,
+            TimeoutGenerator = args => new ValueTask<TimeSpan>(AttemptTimeout(args.Context, options, timeProvider)),
+        });
         return builder.Build();
     }
 
@@ -87,36 +94,69 @@ internal static class ProfileUpdatePipelineFactory
         context.Properties.TryGetValue(RequestKey, out var request);
         if (request is not null)
         {
-            request.PendingRetryAfter = null;
+            request.PendingDelay = null;
         }
 
+        TimeSpan? retryAfter = null;
         if (outcome.Exception is { } exception)
         {
-            return !context.CancellationToken.IsCancellationRequested && IsTransient(exception);
+            if (context.CancellationToken.IsCancellationRequested || !IsTransient(exception))
+            {
+                return false;
+            }
         }
-
-        var response = outcome.Result!;
-        int status = (int)response.StatusCode;
-        if (!TransientStatus.IsTransient(status))
+        else
         {
-            return false;
-        }
-
-        if (RetryAfterParser.Parse(response, timeProvider.GetUtcNow()) is { } retryAfter)
-        {
-            var elapsed = request is null ? TimeSpan.Zero : timeProvider.GetElapsedTime(request.StartTimestamp);
-            if (retryAfter > options.MaxRetryAfter || elapsed + retryAfter > options.TotalTimeout)
+            var response = outcome.Result!;
+            if (!TransientStatus.IsTransient((int)response.StatusCode))
             {
                 return false;
             }
 
-            if (request is not null)
+            retryAfter = RetryAfterParser.Parse(response, timeProvider.GetUtcNow());
+            if (retryAfter > options.MaxRetryAfter)
             {
-                request.PendingRetryAfter = retryAfter;
+                return false;
             }
         }
 
+        if (request is null)
+        {
+            return true;
+        }
+
+        // The delay is decided here so the budget check can see it: the server's Retry-After, else backoff.
+        var delay = retryAfter ?? Backoff(request.Attempts, options);
+        if (timeProvider.GetElapsedTime(request.StartTimestamp) + delay + MinimumAttempt > options.TotalTimeout)
+        {
+            return false;
+        }
+
+        request.PendingDelay = delay;
         return true;
+    }
+
+    /// <summary>The shortest attempt worth starting within the total budget.</summary>
+    private static readonly TimeSpan MinimumAttempt = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Exponential backoff with "equal jitter": half the capped exponential delay, plus a random part of the other half.</summary>
+    internal static TimeSpan Backoff(int attempts, ProfileUpdateResilienceOptions options)
+    {
+        double exponential = options.BaseDelay.Ticks * Math.Pow(2, Math.Max(0, attempts - 1));
+        double capped = Math.Min(exponential, options.MaxDelay.Ticks);
+        return TimeSpan.FromTicks((long)((capped / 2) + (Random.Shared.NextDouble() * capped / 2)));
+    }
+
+    /// <summary>The attempt timeout, cut to what is left of the total budget.</summary>
+    private static TimeSpan AttemptTimeout(ResilienceContext context, ProfileUpdateResilienceOptions options, TimeProvider timeProvider)
+    {
+        if (!context.Properties.TryGetValue(RequestKey, out var request))
+        {
+            return options.AttemptTimeout;
+        }
+
+        var left = options.TotalTimeout - timeProvider.GetElapsedTime(request.StartTimestamp);
+        return left < options.AttemptTimeout ? (left > MinimumAttempt ? left : MinimumAttempt) : options.AttemptTimeout;
     }
 
     private static bool IsServerFailure(Outcome<HttpResponseMessage> outcome, ResilienceContext context) =>

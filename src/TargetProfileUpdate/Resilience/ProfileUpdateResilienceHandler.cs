@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Polly;
@@ -60,7 +61,8 @@ internal sealed class ProfileUpdateResilienceHandler : DelegatingHandler
             }
 
             var outcome = await _pipeline.ExecuteOutcomeAsync(
-                static async (ctx, state) =>
+                [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+                static async ValueTask<Outcome<HttpResponseMessage>> (ResilienceContext ctx, (ProfileUpdateResilienceHandler Handler, HttpRequestMessage Request, ProfileUpdateRequestMessage? Message) state) =>
                 {
                     try
                     {
@@ -83,7 +85,8 @@ internal sealed class ProfileUpdateResilienceHandler : DelegatingHandler
         }
     }
 
-    private async Task<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, ProfileUpdateRequestMessage? message, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, ProfileUpdateRequestMessage? message, CancellationToken cancellationToken)
     {
         if (_pacer is not null)
         {
