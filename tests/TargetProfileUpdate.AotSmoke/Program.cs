@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TargetProfileUpdate;
+using TargetProfileUpdate.Testing;
+
+// Native AOT smoke test: DI registration from configuration, one real update to the emulator given as
+// the first argument, and the testing package's fake — all in a trimmed, ahead-of-time compiled binary.
+var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["TargetProfileUpdate:ClientCode"] = "demo",
+    ["TargetProfileUpdate:BaseAddress"] = args[0],
+    ["TargetProfileUpdate:Resilience:MaxRetryAttempts"] = "2",
+}).Build();
+
+var services = new ServiceCollection();
+services.AddLogging();
+services.AddTargetProfileUpdate(configuration.GetSection(TargetProfileUpdateOptions.SectionName));
+using var provider = services.BuildServiceProvider();
+
+var result = await provider.GetRequiredService<IProfileUpdateClient>().UpdateAsync(
+    ProfileUpdate.ForThirdPartyId("crm-aot").Set("compiled", "native").Set("ünïcode", "Zürich 東京"));
+Console.WriteLine($"AOT {result.HttpMethod} {result.Message}");
+
+var fake = new FakeProfileUpdateClient();
+await fake.UpdateAsync(ProfileUpdate.ForPcId("pc-1").Set("a", 1));
+Console.WriteLine($"FAKE {fake.Updates.Count}");
+return 0;
