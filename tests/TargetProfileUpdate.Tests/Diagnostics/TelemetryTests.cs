@@ -8,11 +8,10 @@ namespace TargetProfileUpdate.Tests.Diagnostics;
 
 public sealed class TelemetryTests
 {
-    private const string Id = "jane.doe-7731@example.com";
-    private const string Value = "Platinum Card Holder";
-    private const string Token = "tok-SECRET-0123456789";
+    private const string Id = PersonalData.Id;
+    private const string Token = PersonalData.Token;
 
-    private static ProfileUpdate Update() => ProfileUpdate.ForThirdPartyId(Id).Set("segment", Value);
+    private static ProfileUpdate Update() => PersonalData.Update();
 
     private static IProfileUpdateClient Client(RecordingHandler handler, IMeterFactory meters, Action<TargetProfileUpdateOptions>? configure = null)
     {
@@ -63,7 +62,7 @@ public sealed class TelemetryTests
         Assert.All(attempts, a => Assert.Equal(update.SpanId, a.ParentSpanId));
         Assert.Equal(503, attempts[0].GetTagItem("http.response.status_code"));
         Assert.Equal(200, attempts[1].GetTagItem("http.response.status_code"));
-        AssertNoSecrets(activities.SelectMany(a => a.TagObjects.Select(t => t.Key + "=" + t.Value).Append(a.DisplayName).Append(a.StatusDescription ?? string.Empty)));
+        PersonalData.AssertAbsentFrom(activities.SelectMany(a => a.TagObjects.Select(t => t.Key + "=" + t.Value).Append(a.DisplayName).Append(a.StatusDescription ?? string.Empty)));
     }
 
     [Fact]
@@ -103,7 +102,7 @@ public sealed class TelemetryTests
         Assert.Contains(("target.profile_update.rate_limited", 1, "source=client"), measurements);
         Assert.Equal(3, measurements.Count(m => m.Instrument == "target.profile_update.request.size"));
         Assert.Equal(3, measurements.Count(m => m.Instrument == "target.profile_update.duration"));
-        AssertNoSecrets(measurements.Select(m => m.Tags));
+        PersonalData.AssertAbsentFrom(measurements.Select(m => m.Tags));
 
         void Add<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
             where T : struct
@@ -113,17 +112,6 @@ public sealed class TelemetryTests
             {
                 measurements.Add((instrument.Name, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), text));
             }
-        }
-    }
-
-    private static void AssertNoSecrets(IEnumerable<string> texts)
-    {
-        foreach (string text in texts)
-        {
-            Assert.DoesNotContain(Id, text, StringComparison.Ordinal);
-            Assert.DoesNotContain(Uri.EscapeDataString(Id), text, StringComparison.Ordinal);
-            Assert.DoesNotContain(Value, text, StringComparison.Ordinal);
-            Assert.DoesNotContain(Token, text, StringComparison.Ordinal);
         }
     }
 
