@@ -111,7 +111,7 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<ProfileUpdateResult> UpdateAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
+    public Task<ProfileUpdateResult> UpdateAsync(ProfileUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -120,7 +120,18 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
             throw new ArgumentException("A profile update must set at least one attribute; nothing was sent.", nameof(update));
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<ProfileUpdateResult>(cancellationToken);
+        }
+
+        // Usage errors above are thrown at once; the work runs on a pooled state machine; only the Task the interface promises is allocated.
+        return UpdateCoreAsync(update, cancellationToken).AsTask();
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ProfileUpdateResult> UpdateCoreAsync(ProfileUpdate update, CancellationToken cancellationToken)
+    {
         long started = Stopwatch.GetTimestamp();
         using var activity = ProfileUpdateTelemetry.ActivitySource.StartActivity(ProfileUpdateTelemetry.UpdateActivityName, ActivityKind.Internal);
         string methodName = "none";
@@ -182,7 +193,9 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            // The SDK's handler reads the start of the body inside the attempt (so a failure while reading it is
+            // retried); without that handler, ReadBodyAsync reads it here.
+            response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -197,11 +210,21 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         {
             int attempts = Math.Max(request.Attempts, 1);
             int status = (int)response.StatusCode;
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytesRead);
+            byte[]? rented = null;
             try
             {
-                int length = await ReadBodyAsync(response, buffer, cancellationToken).ConfigureAwait(false);
-                var body = buffer.AsSpan(0, length);
+                ReadOnlySpan<byte> body;
+                if (request.ResponseLength >= 0)
+                {
+                    body = request.ResponseBody;
+                }
+                else
+                {
+                    rented = ArrayPool<byte>.Shared.Rent(MaxBodyBytesRead);
+                    int length = await ReadBodyAsync(response, rented, cancellationToken).ConfigureAwait(false);
+                    body = rented.AsSpan(0, length);
+                }
+
                 if (status is >= 200 and < 300)
                 {
                     var verdict = ResponseParser.Parse(body, out string message);
@@ -222,7 +245,10 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                if (rented is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
             }
         }
     }

@@ -86,6 +86,20 @@ internal sealed class ProfileUpdateResilienceHandler : DelegatingHandler
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<int> ReadStartAsync(HttpResponseMessage response, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        int total = 0;
+        int read;
+        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, ProfileUpdateRequestMessage? message, CancellationToken cancellationToken)
     {
         if (_pacer is not null)
@@ -119,11 +133,22 @@ internal sealed class ProfileUpdateResilienceHandler : DelegatingHandler
         try
         {
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (message is not null)
+            {
+                // Read the (small) body inside the attempt, into the request's pooled buffer: a connection that drops while
+                // it is read is retried, and no per-response buffer is allocated.
+                message.SetResponseLength(-1);
+                message.SetResponseLength(await ReadStartAsync(response, message.RentResponseBuffer(), cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
 #if NET9_0_OR_GREATER
-            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
 #else
-            await response.Content.LoadIntoBufferAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                await response.Content.LoadIntoBufferAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
 #endif
+            }
+
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
             return response;
         }

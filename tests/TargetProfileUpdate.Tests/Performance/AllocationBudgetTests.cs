@@ -14,11 +14,11 @@ namespace TargetProfileUpdate.Tests.Performance;
 [Collection(AllocationTestGroup.Name)]
 public sealed class AllocationBudgetTests
 {
-    // Measured 2026-11-23 on .NET 10.0.12 (GET 5632 / 3816 bytes, POST 3408 / 1983 bytes, resilience on / off);
-    // the budgets leave ~250 bytes for runtime noise, so a change that adds a few hundred bytes fails.
-    private const int GetBudgetResilienceOn = 5900;
-    private const int GetBudgetResilienceOff = 4100;
-    private const int PostBudgetResilienceOn = 3700;
+    // Measured 2026-11-23 on .NET 10.0.12 with Polly.Core 8.6.5: GET 4240 / 3320 bytes (resilience on / off),
+    // POST 2112 bytes. The budgets leave ~250 bytes for runtime noise, so a change that adds a few hundred bytes fails.
+    private const int GetBudgetResilienceOn = 4500;
+    private const int GetBudgetResilienceOff = 3600;
+    private const int PostBudgetResilienceOn = 2400;
 
     private static readonly (string, string)[] Attributes =
     [
