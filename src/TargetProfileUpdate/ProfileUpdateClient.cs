@@ -36,7 +36,6 @@ namespace TargetProfileUpdate;
 /// </remarks>
 public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
 {
-    private const int MaxBodyBytesRead = 4096;
 
     private readonly HttpClient _httpClient;
     private readonly bool _ownsHttpClient;
@@ -194,7 +193,7 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         try
         {
             // The SDK's handler reads the start of the body inside the attempt (so a failure while reading it is
-            // retried); without that handler, ReadBodyAsync reads it here.
+            // retried); without that handler, it is read here.
             response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -220,8 +219,8 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
                 }
                 else
                 {
-                    rented = ArrayPool<byte>.Shared.Rent(MaxBodyBytesRead);
-                    int length = await ReadBodyAsync(response, rented, cancellationToken).ConfigureAwait(false);
+                    rented = ArrayPool<byte>.Shared.Rent(ProfileUpdateRequestMessage.MaxResponseBytes);
+                    int length = await ResponseReader.ReadStartAsync(response, rented, ProfileUpdateRequestMessage.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
                     body = rented.AsSpan(0, length);
                 }
 
@@ -333,23 +332,6 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
                 $"The profile update is too large: {what} {actual} bytes, over the {method} limit of {limit} bytes. Nothing was sent; split the attributes into several updates of the same profile."),
             actual,
             limit);
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<int> ReadBodyAsync(HttpResponseMessage response, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            int total = 0;
-            int read;
-            while (total < MaxBodyBytesRead && (read = await stream.ReadAsync(buffer.AsMemory(total, MaxBodyBytesRead - total), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                total += read;
-            }
-
-            return total;
-        }
     }
 
     private ProfileUpdateException ErrorStatus(ProfileUpdateRequestMessage request, HttpResponseMessage response, int status, ReadOnlySpan<byte> body, ProfileUpdate update, int attempts)

@@ -86,20 +86,6 @@ internal sealed class ProfileUpdateResilienceHandler : DelegatingHandler
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<int> ReadStartAsync(HttpResponseMessage response, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        int total = 0;
-        int read;
-        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            total += read;
-        }
-
-        return total;
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, ProfileUpdateRequestMessage? message, CancellationToken cancellationToken)
     {
         if (_pacer is not null)
@@ -138,7 +124,7 @@ internal sealed class ProfileUpdateResilienceHandler : DelegatingHandler
                 // Read the (small) body inside the attempt, into the request's pooled buffer: a connection that drops while
                 // it is read is retried, and no per-response buffer is allocated.
                 message.SetResponseLength(-1);
-                message.SetResponseLength(await ReadStartAsync(response, message.RentResponseBuffer(), cancellationToken).ConfigureAwait(false));
+                message.SetResponseLength(await ResponseReader.ReadStartAsync(response, message.RentResponseBuffer(), ProfileUpdateRequestMessage.MaxResponseBytes, cancellationToken).ConfigureAwait(false));
             }
             else
             {
