@@ -25,9 +25,6 @@ internal sealed class PooledFormContent : HttpContent
         Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded");
     }
 
-    /// <summary>The encoded body (for tests and diagnostics).</summary>
-    public ReadOnlySpan<byte> Body => _buffer is null ? throw new ObjectDisposedException(nameof(PooledFormContent)) : _buffer.AsSpan(0, _length);
-
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
