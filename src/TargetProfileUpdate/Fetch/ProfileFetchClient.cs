@@ -91,7 +91,7 @@ public sealed class ProfileFetchClient : IProfileFetchClient
             }
             catch (Exception ex) when (ex is not ProfileApiException)
             {
-                throw Fail(ApiFailure.FromException(ex, state, What, body => Redact(body, id, state)), state);
+                throw NoAnswer(ex, id, state);
             }
             catch (ProfileApiAuthenticationException)
             {
@@ -158,6 +158,9 @@ public sealed class ProfileFetchClient : IProfileFetchClient
             ? new ProfileApiAuthenticationException(AuthenticationStep.ProfileEndpoint, failure.Message, failure.StatusCode, failure.ResponseBody, failure.Attempts, false, failure.Inner)
             : new ProfileApiException(failure.Message, failure.StatusCode, failure.ResponseBody, failure.Attempts, failure.IsTransient, failure.Inner);
     }
+
+    private static ProfileApiException NoAnswer(Exception ex, ProfileId id, RequestState state) =>
+        Fail(ApiFailure.FromException(ex, state, What, body => Redact(body, id, state)), state);
 
     private static string? Redact(ReadOnlySpan<byte> body, ProfileId id, RequestState state) => SecretRedactor.Redact(body, id.Value, state.Token);
 

@@ -136,7 +136,7 @@ internal sealed class ProfileApiSender : IDisposable
             }
 
             state.LastStatus = (int)response.StatusCode;
-            state.LastRetryAfter = RetryAfterParser.Parse(response, Time.GetUtcNow());
+            state.LastRetryAfter = TransientStatus.IsTransient((int)response.StatusCode) ? RetryAfterParser.Parse(response, Time.GetUtcNow()) : null;
             await state.ReadBodyAsync(response, context.CancellationToken).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
             return Outcome.FromResult(response);

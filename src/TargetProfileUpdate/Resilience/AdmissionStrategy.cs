@@ -1,5 +1,6 @@
 using System;
 using System.Net.Http;
+using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using Polly;
@@ -16,6 +17,7 @@ namespace TargetProfileUpdate.Resilience;
 /// </summary>
 internal sealed class AdmissionStrategy(RateLimiter? limiter, RequestPacer? pacer, TimeProvider time) : ResilienceStrategy<HttpResponseMessage>
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,

@@ -183,7 +183,7 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         }
         catch (Exception ex) when (ex is not ProfileUpdateException)
         {
-            throw ToException(ApiFailure.FromException(_disposed != 0 && ex is OperationCanceledException ? new ObjectDisposedException(nameof(ProfileUpdateClient)) : ex, state, What, body => Redact(body, update, state)), state);
+            throw NoAnswer(ex, update, state);
         }
 
         using (response)
@@ -212,6 +212,14 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
             throw ToException(ApiFailure.FromStatus(status, state, What, Redact(state.Body, update, state), hint), state);
         }
     }
+
+    /// <summary>Classifies a call that ended without an answer (a method of its own: the redactor's closure is allocated only here).</summary>
+    private ProfileUpdateException NoAnswer(Exception ex, ProfileUpdate update, RequestState state) =>
+        ToException(ApiFailure.FromException(
+            _disposed != 0 && ex is OperationCanceledException ? new ObjectDisposedException(nameof(ProfileUpdateClient)) : ex,
+            state,
+            What,
+            body => Redact(body, update, state)), state);
 
     private static string? Redact(ReadOnlySpan<byte> body, ProfileUpdate update, RequestState state) =>
         ResponseBodyRedactor.Redact(body, update, state.Token);

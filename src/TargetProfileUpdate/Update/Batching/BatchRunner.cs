@@ -2,22 +2,18 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.ExceptionServices;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace TargetProfileUpdate.Batching;
 
-/// <summary>Where a batch takes its updates from: one at a time, each with its index, from several workers.</summary>
-internal interface IBatchSource : IAsyncDisposable
-{
-    /// <summary>Takes the next update; false at the end. Thread-safe.</summary>
-    ValueTask<(bool Has, ProfileUpdate? Update)> NextAsync(CancellationToken cancellationToken);
-}
-
 /// <summary>
-/// Runs a batch: <c>MaxConcurrency</c> workers each take one update, send it, record how it ended, and take the next.
-/// Only the updates in flight are held, so memory is flat in the size of the source; failures are kept for the result.
+/// Runs a batch on <see cref="Parallel.ForEachAsync{TSource}(IAsyncEnumerable{TSource}, ParallelOptions, Func{TSource, CancellationToken, ValueTask})"/>:
+/// at most <c>MaxConcurrency</c> updates in flight, taken lazily from the source (only those in flight are held, so memory
+/// is flat in the size of the source), each one's outcome counted. <c>Accepted + Failed + NotSent == Submitted</c> holds on
+/// every exit: completion, cancellation (<see cref="ProfileBatchCanceledException"/>) and a throwing source or progress
+/// callback (<see cref="ProfileBatchException"/>).
 /// </summary>
 internal sealed class BatchRunner
 {
@@ -29,8 +25,6 @@ internal sealed class BatchRunner
     private long _failed;
     private long _notSent;
     private long _completed;
-    private volatile bool _stop;
-    private ExceptionDispatchInfo? _sourceError;
 
     public BatchRunner(IProfileUpdateClient client, ProfileBatchOptions? options)
     {
@@ -41,22 +35,49 @@ internal sealed class BatchRunner
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ProgressInterval, 1, "options.ProgressInterval");
     }
 
-    public async Task<ProfileBatchResult> RunAsync(IBatchSource source, CancellationToken cancellationToken)
-    {
-        await using (source.ConfigureAwait(false))
-        {
-            var workers = new Task[_options.MaxConcurrency];
-            for (int i = 0; i < workers.Length; i++)
-            {
-                workers[i] = WorkAsync(source, cancellationToken);
-            }
+    public Task<ProfileBatchResult> RunAsync(IEnumerable<ProfileUpdate> updates, CancellationToken cancellationToken) =>
+        RunAsync((stop, parallel) => Parallel.ForEachAsync(updates.Select(static (u, i) => (Index: (long)i, Update: u)), parallel, (item, _) => SendAsync(item.Index, item.Update, stop, cancellationToken)), cancellationToken);
 
-            await Task.WhenAll(workers).ConfigureAwait(false);
+    public Task<ProfileBatchResult> RunAsync(IAsyncEnumerable<ProfileUpdate> updates, CancellationToken cancellationToken) =>
+        RunAsync((stop, parallel) => Parallel.ForEachAsync(Number(updates, cancellationToken), parallel, (item, _) => SendAsync(item.Index, item.Update, stop, cancellationToken)), cancellationToken);
+
+    private async Task<ProfileBatchResult> RunAsync(Func<CancellationTokenSource, ParallelOptions, Task> loop, CancellationToken cancellationToken)
+    {
+        // The loop's token stops taking updates (cancellation, or StopOnFirstFailure); updates in flight keep the caller's token.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = stop.Token };
+        Exception? fault = null;
+        try
+        {
+            await loop(stop, parallel).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Canceled by the caller or stopped after a failure: accounted below.
+        }
+        catch (Exception ex)
+        {
+            fault = ex;
         }
 
-        _sourceError?.Throw();
-        var result = new ProfileBatchResult(_submitted, _accepted, _failed, _notSent, _failures.OrderBy(f => f.Index).ToList());
-        _options.Progress?.Report(new ProfileBatchProgress(result.Submitted, result.Accepted, result.Failed));
+        var result = Snapshot();
+        if (fault is null)
+        {
+            try
+            {
+                _options.Progress?.Report(new ProfileBatchProgress(result.Submitted, result.Accepted, result.Failed));
+            }
+            catch (Exception ex)
+            {
+                fault = ex;
+            }
+        }
+
+        if (fault is not null)
+        {
+            throw new ProfileBatchException(result, fault);
+        }
+
         if (cancellationToken.IsCancellationRequested)
         {
             throw new ProfileBatchCanceledException(result, cancellationToken);
@@ -65,41 +86,25 @@ internal sealed class BatchRunner
         return result;
     }
 
-    private async Task WorkAsync(IBatchSource source, CancellationToken cancellationToken)
+    private ProfileBatchResult Snapshot() => new(
+        Interlocked.Read(ref _submitted),
+        Interlocked.Read(ref _accepted),
+        Interlocked.Read(ref _failed),
+        Interlocked.Read(ref _notSent),
+        _failures.OrderBy(f => f.Index).ToList());
+
+    private static async IAsyncEnumerable<(long Index, ProfileUpdate Update)> Number(IAsyncEnumerable<ProfileUpdate> updates, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
-        while (!_stop && !cancellationToken.IsCancellationRequested)
+        long index = 0;
+        await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            ProfileUpdate? update;
-            long index;
-            try
-            {
-                // Index and count are taken together under the source's lock, so indexes follow source order.
-                (bool has, update) = await source.NextAsync(cancellationToken).ConfigureAwait(false);
-                if (!has)
-                {
-                    return;
-                }
-
-                index = Interlocked.Increment(ref _submitted) - 1;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                _sourceError ??= ExceptionDispatchInfo.Capture(ex);
-                _stop = true;
-                return;
-            }
-
-            await SendAsync(update, index, cancellationToken).ConfigureAwait(false);
+            yield return (index++, update);
         }
     }
 
-    private async Task SendAsync(ProfileUpdate? update, long index, CancellationToken cancellationToken)
+    private async ValueTask SendAsync(long index, ProfileUpdate? update, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _submitted);
         try
         {
             await _client.UpdateAsync(update!, cancellationToken).ConfigureAwait(false);
@@ -115,104 +120,15 @@ internal sealed class BatchRunner
             Interlocked.Increment(ref _failed);
             if (_options.StopOnFirstFailure)
             {
-                _stop = true;
+                await stop.CancelAsync().ConfigureAwait(false);
             }
         }
 
         long completed = Interlocked.Increment(ref _completed);
         if (_options.Progress is { } progress && completed % _options.ProgressInterval == 0)
         {
+            // A throwing callback ends the loop; the update itself is already counted.
             progress.Report(new ProfileBatchProgress(Interlocked.Read(ref _submitted), Interlocked.Read(ref _accepted), Interlocked.Read(ref _failed)));
-        }
-    }
-}
-
-/// <summary>An <see cref="IEnumerable{T}"/> shared by the workers under a lock.</summary>
-internal sealed class SyncSource(IEnumerable<ProfileUpdate> updates) : IBatchSource
-{
-    private readonly object _gate = new();
-    private IEnumerator<ProfileUpdate>? _enumerator;
-    private bool _done;
-
-    public ValueTask<(bool Has, ProfileUpdate? Update)> NextAsync(CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (_done)
-            {
-                return new((false, null));
-            }
-
-            _enumerator ??= updates.GetEnumerator();
-            if (_enumerator.MoveNext())
-            {
-                return new((true, _enumerator.Current));
-            }
-
-            _done = true;
-            return new((false, null));
-        }
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        lock (_gate)
-        {
-            _enumerator?.Dispose();
-            _done = true;
-        }
-
-        return default;
-    }
-}
-
-/// <summary>An <see cref="IAsyncEnumerable{T}"/> shared by the workers, one <c>MoveNextAsync</c> at a time.</summary>
-internal sealed class AsyncSource(IAsyncEnumerable<ProfileUpdate> updates, CancellationToken cancellationToken) : IBatchSource
-{
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private IAsyncEnumerator<ProfileUpdate>? _enumerator;
-    private bool _done;
-
-    public async ValueTask<(bool Has, ProfileUpdate? Update)> NextAsync(CancellationToken token)
-    {
-        await _gate.WaitAsync(token).ConfigureAwait(false);
-        try
-        {
-            if (_done)
-            {
-                return (false, null);
-            }
-
-            _enumerator ??= updates.GetAsyncEnumerator(cancellationToken);
-            if (await _enumerator.MoveNextAsync().ConfigureAwait(false))
-            {
-                return (true, _enumerator.Current);
-            }
-
-            _done = true;
-            return (false, null);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
-        {
-            _done = true;
-            if (_enumerator is not null)
-            {
-                await _enumerator.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-            _gate.Dispose();
         }
     }
 }
