@@ -1,5 +1,7 @@
+using System.Net;
 using System.Text;
 using TargetProfileUpdate.Http;
+using TargetProfileUpdate.Tests.TestSupport;
 
 namespace TargetProfileUpdate.Tests.Http;
 
@@ -150,6 +152,24 @@ public sealed class ResponseBodyRedactorTests
         var update = ProfileUpdate.ForThirdPartyId("crm-7731").Set("a", "0").Set("b", "ab");
 
         Assert.Equal("error 0 ab", Redact("error 0 ab", update));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ErrorBodyEchoingSecretsInOtherEncodings_ResponseBodyCarriesNone()
+    {
+        // Through the client: every echo the old redactor missed, of the id, the value and the token, in one 400 body.
+        string body = "id=jane.doe-7731%40example.com value=Platinum+Card+Holder token=tok-secret-0123456789 "
+            + "{\"id\":\"jane.doe\u002d7731\u0040example.com\",\"v\":\"Platinum&#32;Card&#x20;Holder\"} "
+            + "JANE.DOE-7731@EXAMPLE.COM platinum%20card%20holder end";
+        var handler = new RecordingHandler().Always(() => RecordingHandler.Text(HttpStatusCode.BadRequest, body));
+        var (client, _, services) = TestClients.Create(o => o.AuthorizationToken = PersonalData.Token, handler);
+        using var _ = services;
+
+        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(PersonalData.Update()));
+
+        Assert.Equal(
+            "id=*** value=*** token=*** {\"id\":\"***\",\"v\":\"***\"} *** *** end",
+            ex.ResponseBody);
     }
 
     [Fact]
