@@ -48,17 +48,22 @@ internal static class SecretScanner
             decoded[p] = Decode(text, p);
         }
 
-        var folded = new string[secrets.Count];
-        for (int i = 0; i < secrets.Count; i++)
+        // Case-folded and without duplicates (many attributes may share a value).
+        var unique = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string secret in secrets)
         {
-            folded[i] = string.Create(secrets[i].Length, secrets[i], static (span, s) =>
+            unique.Add(string.Create(secret.Length, secret, static (span, s) =>
             {
                 for (int j = 0; j < s.Length; j++)
                 {
                     span[j] = Fold(s[j]);
                 }
-            });
+            }));
         }
+
+        var folded = new string[unique.Count];
+        unique.CopyTo(folded);
+        int coveredUntil = 0;
 
         var stack = new Stack<(int Position, int Matched)>();
         for (int start = 0; start < n; start++)
@@ -73,10 +78,12 @@ internal static class SecretScanner
                 }
 
                 int end = Match(raw, decoded, secret, start, mayBeCut, stack);
-                for (int p = start; p < end; p++)
+                for (int p = Math.Max(start, coveredUntil); p < end; p++)
                 {
                     covered[p] = true;
                 }
+
+                coveredUntil = Math.Max(coveredUntil, end);
             }
         }
 
