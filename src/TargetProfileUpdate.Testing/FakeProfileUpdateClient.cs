@@ -10,7 +10,9 @@ namespace TargetProfileUpdate.Testing;
 /// <summary>
 /// An in-memory <see cref="IProfileUpdateClient"/> for unit tests: it records every update in arrival order
 /// (thread-safe) and answers like the real client — success by default, or the failures you script.
-/// Like the real client it refuses an update without attributes with an <see cref="ArgumentException"/>.
+/// Like the real client it throws <see cref="ArgumentNullException"/> for a null update and <see cref="ArgumentException"/>
+/// for an update without attributes at once, and returns a canceled task (recording nothing) for an already-canceled token.
+/// A scripted <see cref="OperationCanceledException"/> ends the task canceled, as a canceled real call does.
 /// </summary>
 /// <example>
 /// <code>
@@ -65,7 +67,13 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient
             throw new ArgumentException("A profile update must set at least one attribute; nothing was sent.", nameof(update));
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
+        // As the real client: usage errors above throw at once; an already-canceled token gives a canceled task,
+        // and the update is neither sent nor recorded.
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<ProfileUpdateResult>(cancellationToken);
+        }
+
         Func<Exception>? failure;
         lock (_gate)
         {
@@ -79,9 +87,21 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient
             }
         }
 
-        return failure is null
-            ? Task.FromResult(new ProfileUpdateResult(SuccessMessage, HttpMethod.Get, attempts: 1, requestBytes: 0))
-            : Task.FromException<ProfileUpdateResult>(failure());
+        if (failure is null)
+        {
+            return Task.FromResult(new ProfileUpdateResult(SuccessMessage, HttpMethod.Get, attempts: 1, requestBytes: 0));
+        }
+
+        var exception = failure();
+        if (exception is OperationCanceledException canceled)
+        {
+            // The real client's task ends canceled, not faulted, when the update is canceled.
+            var source = new TaskCompletionSource<ProfileUpdateResult>();
+            source.SetCanceled(canceled.CancellationToken);
+            return source.Task;
+        }
+
+        return Task.FromException<ProfileUpdateResult>(exception);
     }
 
     /// <summary>Makes every later call fail with <paramref name="exception"/> (until <see cref="Reset"/>).</summary>

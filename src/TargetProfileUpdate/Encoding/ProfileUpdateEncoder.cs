@@ -20,14 +20,24 @@ internal static class ProfileUpdateEncoder
 
     private const string Hex = "0123456789ABCDEF";
 
+    /// <summary>
+    /// The largest length the encoder reports: any longer text or form is reported as this. It is far over any size
+    /// limit, so such an update is refused as too large, and it leaves room to add a URL's length without overflow.
+    /// </summary>
+    public const int MaxLength = int.MaxValue / 2;
+
+    /// <summary>Adds two lengths, saturating at <see cref="MaxLength"/> (sizes are kept as attributes are set and must never wrap).</summary>
+    public static int AddLengths(int a, int b) => (int)Math.Min((long)a + b, MaxLength);
+
     /// <summary>Returns whether an ASCII character is left as it is.</summary>
     public static bool IsUnreserved(char c) =>
         (uint)((c | 0x20) - 'a') <= 'z' - 'a' || (uint)(c - '0') <= 9 || c == '-' || c == '.' || c == '_' || c == '~';
 
-    /// <summary>Returns the length of <paramref name="text"/> once percent-encoded (valid UTF-16 assumed).</summary>
+    /// <summary>Returns the length of <paramref name="text"/> once percent-encoded (valid UTF-16 assumed), at most <see cref="MaxLength"/>.</summary>
     public static int GetEncodedLength(ReadOnlySpan<char> text)
     {
-        int length = 0;
+        // At most 9 bytes per UTF-16 unit: a long cannot overflow for any span.
+        long length = 0;
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
@@ -50,12 +60,12 @@ internal static class ProfileUpdateEncoder
             }
         }
 
-        return length;
+        return (int)Math.Min(length, MaxLength);
     }
 
-    /// <summary>Returns the length of the whole form (<c>id=…&amp;profile.name=value…</c>) of an update.</summary>
+    /// <summary>Returns the length of the whole form (<c>id=…&amp;profile.name=value…</c>) of an update, at most <see cref="MaxLength"/>.</summary>
     public static int GetFormLength(ProfileUpdate update) =>
-        update.Id.ParameterName.Length + 1 + update.Id.EncodedLength + update.EncodedAttributesLength;
+        AddLengths(update.Id.ParameterName.Length + 1 + update.Id.EncodedLength, update.EncodedAttributesLength);
 
     /// <summary>Writes the whole form of an update; <paramref name="destination"/> is exactly <see cref="GetFormLength"/> long.</summary>
     /// <typeparam name="T"><see cref="char"/> for a URL, <see cref="byte"/> for a body.</typeparam>

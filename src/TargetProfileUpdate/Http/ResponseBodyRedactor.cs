@@ -1,15 +1,24 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 
 namespace TargetProfileUpdate.Http;
 
 /// <summary>
-/// Makes a response body safe to keep in an exception: at most <see cref="MaxLength"/> characters, with the
-/// profile id, the attribute values and the token replaced by <c>***</c> (servers echo ids in error pages).
+/// Makes a response body safe to keep in an exception: at most <see cref="MaxLength"/> characters, with every echo of
+/// the profile id, an attribute value or the token replaced by <c>***</c> (servers echo ids in error pages), in whatever
+/// encoding the server used (see <see cref="SecretScanner"/>).
 /// </summary>
+/// <remarks>
+/// The whole body the client read (at most <see cref="ProfileUpdateRequestMessage.MaxResponseBytes"/>) is decoded and
+/// masked before it is shortened, so the limit can never cut a secret and leave its beginning. When the body may have
+/// been cut by the read limit, a secret's beginning at its very end is masked too.
+/// </remarks>
 internal static class ResponseBodyRedactor
 {
     public const int MaxLength = 512;
+
+    private const string Mask = "***";
 
     /// <summary>Values shorter than this are left alone: replacing "0" everywhere would destroy the text, and they identify no one.</summary>
     private const int MinSecretLength = 3;
@@ -21,37 +30,55 @@ internal static class ResponseBodyRedactor
             return null;
         }
 
-        // Decode a little more than kept, so a secret cut by the limit is still found whole.
-        int take = Math.Min(body.Length, MaxLength * 4);
-        string text = System.Text.Encoding.UTF8.GetString(body[..take]);
-        var builder = new StringBuilder(text);
-        Replace(builder, update.Id.Value);
-        Replace(builder, Uri.EscapeDataString(update.Id.Value));
+        var secrets = new List<string>(update.AttributeList.Count + 2);
+        AddSecret(secrets, update.Id.Value);
         foreach (var (_, value) in update.AttributeList)
         {
-            Replace(builder, value);
-            Replace(builder, Uri.EscapeDataString(value));
+            AddSecret(secrets, value);
         }
 
         if (token is not null)
         {
-            Replace(builder, token);
+            AddSecret(secrets, token);
+        }
+
+        bool mayBeCut = body.Length >= ProfileUpdateRequestMessage.MaxResponseBytes;
+        if (mayBeCut)
+        {
+            body = body[..ProfileUpdateRequestMessage.MaxResponseBytes];
+        }
+
+        string text = System.Text.Encoding.UTF8.GetString(body);
+        bool[] covered = SecretScanner.FindCovered(text, secrets, mayBeCut);
+
+        var builder = new StringBuilder(Math.Min(text.Length, MaxLength + 1));
+        for (int i = 0; i < text.Length && builder.Length <= MaxLength; i++)
+        {
+            if (!covered[i])
+            {
+                builder.Append(text[i]);
+            }
+            else if (i == 0 || !covered[i - 1])
+            {
+                builder.Append(Mask);
+            }
         }
 
         if (builder.Length > MaxLength)
         {
-            builder.Length = MaxLength;
+            // Never leave half of a surrogate pair at the cut.
+            builder.Length = char.IsHighSurrogate(builder[MaxLength - 1]) ? MaxLength - 1 : MaxLength;
             builder.Append('…');
         }
 
         return builder.ToString();
     }
 
-    private static void Replace(StringBuilder builder, string secret)
+    private static void AddSecret(List<string> secrets, string secret)
     {
         if (secret.Length >= MinSecretLength)
         {
-            builder.Replace(secret, "***");
+            secrets.Add(secret);
         }
     }
 }

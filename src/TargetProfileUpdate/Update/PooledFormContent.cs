@@ -10,11 +10,18 @@ using TargetProfileUpdate.Encoding;
 namespace TargetProfileUpdate.Http;
 
 /// <summary>
-/// An <c>application/x-www-form-urlencoded</c> body encoded once into a pooled buffer. It can be
+/// An <c>application/x-www-form-urlencoded; charset=UTF-8</c> body encoded once into a pooled buffer. It can be
 /// sent any number of times (every retry sends the same bytes) and returns the buffer when disposed.
 /// </summary>
 internal sealed class PooledFormContent : HttpContent
 {
+    /// <summary>
+    /// The Content-Type sent. The charset is declared because a servlet container with default settings decodes an
+    /// undeclared form body as ISO-8859-1. Added as a constant string without validation: no per-request allocation
+    /// (a cached <see cref="System.Net.Http.Headers.MediaTypeHeaderValue"/> cannot be shared, headers being mutable).
+    /// </summary>
+    public const string ContentType = "application/x-www-form-urlencoded; charset=UTF-8";
+
     private byte[]? _buffer;
     private readonly int _length;
 
@@ -22,7 +29,7 @@ internal sealed class PooledFormContent : HttpContent
     {
         _buffer = ArrayPool<byte>.Shared.Rent(length);
         _length = ProfileUpdateEncoder.WriteForm(update, _buffer.AsSpan(0, length));
-        Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded");
+        Headers.TryAddWithoutValidation("Content-Type", ContentType);
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>

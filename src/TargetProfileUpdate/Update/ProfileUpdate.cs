@@ -56,7 +56,8 @@ public sealed class ProfileUpdate
     /// <summary>The attributes, for the encoder (no interface dispatch, no enumerator allocation).</summary>
     internal AttributeList AttributeList => _attributes;
 
-    /// <summary>Sum over the attributes of <c>&amp;profile.</c> + encoded name + <c>=</c> + encoded value, kept as they are set.</summary>
+    /// <summary>Sum over the attributes of <c>&amp;profile.</c> + encoded name + <c>=</c> + encoded value, kept as they are set
+    /// (saturating at <see cref="ProfileUpdateEncoder.MaxLength"/>).</summary>
     internal int EncodedAttributesLength { get; private set; }
 
     /// <summary>Gets or sets (once) the value of an attribute.</summary>
@@ -102,8 +103,10 @@ public sealed class ProfileUpdate
                 nameof(name));
         }
 
-        EncodedAttributesLength += ProfileUpdateEncoder.AttributePrefix.Length
-            + ProfileUpdateEncoder.GetEncodedLength(key) + 1 + ProfileUpdateEncoder.GetEncodedLength(value);
+        // Saturating: an update far over any limit is refused as too large, never wrapped to a negative size.
+        int attributeLength = ProfileUpdateEncoder.AddLengths(
+            ProfileUpdateEncoder.AttributePrefix.Length + 1 + ProfileUpdateEncoder.GetEncodedLength(key), ProfileUpdateEncoder.GetEncodedLength(value));
+        EncodedAttributesLength = ProfileUpdateEncoder.AddLengths(EncodedAttributesLength, attributeLength);
         return this;
     }
 

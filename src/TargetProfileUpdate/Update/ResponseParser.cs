@@ -6,13 +6,13 @@ namespace TargetProfileUpdate.Http;
 /// <summary>What a 2xx response body says.</summary>
 internal enum ResponseVerdict
 {
-    /// <summary><c>true…</c> or <c>&lt;success&gt;true&lt;/success&gt;</c>.</summary>
+    /// <summary><c>true…</c> or <c>&lt;success&gt;true&lt;/success&gt;</c>, exactly (case-sensitive).</summary>
     Accepted,
 
-    /// <summary><c>false…</c> or <c>&lt;success&gt;false&lt;/success&gt;</c>.</summary>
+    /// <summary><c>false…</c> or <c>&lt;success&gt;false&lt;/success&gt;</c>, exactly (case-sensitive).</summary>
     Rejected,
 
-    /// <summary>Empty, HTML or anything else: never taken as success.</summary>
+    /// <summary>Empty, HTML, another casing (<c>TRUE…</c>), a contradiction (<c>trueFALSE</c>) or anything else: never taken as success.</summary>
     Unrecognized,
 }
 
@@ -35,21 +35,26 @@ internal static class ResponseParser
             body = TrimStart(body[3..]);
         }
 
-        if (StartsWithIgnoreCase(body, "true"u8))
+        // Exact and case-sensitive, as the documented body is: "TRUE…" is no answer, and neither is "trueFALSE".
+        if (body.StartsWith("true"u8))
         {
-            message = Text(body[4..].TrimEnd(" \t\r\n"u8));
-            return ResponseVerdict.Accepted;
+            return TextForm(body[4..], ResponseVerdict.Accepted, out message);
         }
 
-        if (StartsWithIgnoreCase(body, "false"u8))
+        if (body.StartsWith("false"u8))
         {
-            message = Text(body[5..].TrimEnd(" \t\r\n"u8));
-            return ResponseVerdict.Rejected;
+            return TextForm(body[5..], ResponseVerdict.Rejected, out message);
         }
 
-        if (body.StartsWith("<"u8) && TryGetElement(body, "success"u8, out var success))
+        if (body.StartsWith("<"u8) && TryGetElement(body, "success"u8, out var success, out var afterSuccess))
         {
-            message = TryGetElement(body, "message"u8, out var m) ? Text(m) : string.Empty;
+            // A second <success> element makes the answer ambiguous.
+            if (TryGetElement(afterSuccess, "success"u8, out _, out _))
+            {
+                return ResponseVerdict.Unrecognized;
+            }
+
+            message = TryGetElement(body, "message"u8, out var m, out _) ? Text(m) : string.Empty;
             success = success.Trim(" \t\r\n"u8);
             if (success.SequenceEqual("true"u8))
             {
@@ -60,9 +65,24 @@ internal static class ResponseParser
             {
                 return ResponseVerdict.Rejected;
             }
+
+            message = string.Empty;
         }
 
         return ResponseVerdict.Unrecognized;
+    }
+
+    private static ResponseVerdict TextForm(ReadOnlySpan<byte> rest, ResponseVerdict verdict, out string message)
+    {
+        // A second verdict word straight after the first ("trueFALSE", "falsetrue") contradicts or garbles the first.
+        if (StartsWithIgnoreCase(rest, "true"u8) || StartsWithIgnoreCase(rest, "false"u8))
+        {
+            message = string.Empty;
+            return ResponseVerdict.Unrecognized;
+        }
+
+        message = Text(rest.Trim(" \t\r\n"u8));
+        return verdict;
     }
 
     private static ReadOnlySpan<byte> TrimStart(ReadOnlySpan<byte> span) => span.TrimStart(" \t\r\n"u8);
@@ -74,9 +94,10 @@ internal static class ResponseParser
         utf8.SequenceEqual("Request successfully submitted"u8) ? SuccessMessage : System.Text.Encoding.UTF8.GetString(utf8);
 
     /// <summary>Finds the content of the first <c>&lt;name&gt;…&lt;/name&gt;</c>; false for a self-closing or missing element.</summary>
-    private static bool TryGetElement(ReadOnlySpan<byte> body, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> content)
+    private static bool TryGetElement(ReadOnlySpan<byte> body, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> content, out ReadOnlySpan<byte> after)
     {
         content = default;
+        after = default;
         Span<byte> open = stackalloc byte[name.Length + 2];
         open[0] = (byte)'<';
         name.CopyTo(open[1..]);
@@ -95,6 +116,7 @@ internal static class ResponseParser
         }
 
         content = rest[..end];
+        after = rest[end..];
         return true;
     }
 }

@@ -33,7 +33,7 @@ public sealed class MethodSelectionTests
         var request = Assert.Single(handler.Requests);
         Assert.Equal(HttpMethod.Post, request.Method);
         Assert.Equal(TestClients.UpdateUrl, request.Url);
-        Assert.Equal("application/x-www-form-urlencoded", request.ContentType);
+        Assert.Equal("application/x-www-form-urlencoded; charset=UTF-8", request.ContentType);
         Assert.Equal("mbox3rdPartyId=crm-1&profile.notes=" + new string('x', 100), request.BodyText);
         Assert.Equal(HttpMethod.Post, result.HttpMethod);
         Assert.Equal(request.Body.Length, result.RequestBytes);
