@@ -10,7 +10,7 @@ namespace TargetProfileUpdate.Http;
 /// encoding the server used (see <see cref="SecretScanner"/>).
 /// </summary>
 /// <remarks>
-/// The whole body the client read (at most <see cref="ProfileUpdateRequestMessage.MaxResponseBytes"/>) is decoded and
+/// The whole body the client read (at most <see cref="RequestState.DefaultMaxBodyBytes"/>) is decoded and
 /// masked before it is shortened, so the limit can never cut a secret and leave its beginning. When the body may have
 /// been cut by the read limit, a secret's beginning at its very end is masked too.
 /// </remarks>
@@ -42,10 +42,36 @@ internal static class ResponseBodyRedactor
             AddSecret(secrets, token);
         }
 
-        bool mayBeCut = body.Length >= ProfileUpdateRequestMessage.MaxResponseBytes;
+        return Redact(body, secrets);
+    }
+
+    /// <summary>Redacts a body against any secrets (ids, tokens, credentials); <see langword="null"/> entries are ignored.</summary>
+    public static string? Redact(ReadOnlySpan<byte> body, params string?[] secrets)
+    {
+        if (body.IsEmpty)
+        {
+            return null;
+        }
+
+        var list = new List<string>(secrets.Length);
+        foreach (string? secret in secrets)
+        {
+            if (secret is not null)
+            {
+                AddSecret(list, secret);
+            }
+        }
+
+        return Redact(body, list);
+    }
+
+    private static string? Redact(ReadOnlySpan<byte> body, List<string> secrets)
+    {
+
+        bool mayBeCut = body.Length >= RequestState.DefaultMaxBodyBytes;
         if (mayBeCut)
         {
-            body = body[..ProfileUpdateRequestMessage.MaxResponseBytes];
+            body = body[..RequestState.DefaultMaxBodyBytes];
         }
 
         string text = System.Text.Encoding.UTF8.GetString(body);

@@ -58,7 +58,7 @@ public sealed class ResponseBodyRedactorPropertyTests
             }
 
             byte[] bytes = System.Text.Encoding.UTF8.GetBytes(body.ToString());
-            if (bytes.Length >= ProfileUpdateRequestMessage.MaxResponseBytes)
+            if (bytes.Length >= TargetProfileUpdate.Http.RequestState.DefaultMaxBodyBytes)
             {
                 continue; // a cut body is covered by Redactor_BodyCutMidSecretAtTheReadLimit_LeavesNoPrefix
             }
