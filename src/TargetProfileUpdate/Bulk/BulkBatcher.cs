@@ -121,12 +121,9 @@ internal sealed class BulkBatcher : IDisposable
         }
     }
 
-    /// <summary>Returns the pooled memory of a batch being built (reading the source to its end does it too).</summary>
-    public void Dispose()
-    {
-        Reset();
-        _segments.Dispose();
-    }
+    /// <summary>Returns the pooled memory of a batch being built (ending or abandoning the enumeration does it too).
+    /// <see cref="PendingFirstIndex"/> keeps its value, so a caller can still account for the rows that were not sent.</summary>
+    public void Dispose() => _segments.Dispose();
 
     private string? Validate(ProfileUpdate? update)
     {
@@ -178,7 +175,12 @@ internal sealed class BulkBatcher : IDisposable
             _rowValues[i] = value;
             _rowNames[i] = name;
             valuesLength += ProfileUpdateEncoder.GetEncodedLength(value);
-            lastColumn = Math.Max(lastColumn, column);
+            if (value.Length > 0)
+            {
+                // Trailing empty fields are left out, whether the row did not set the column or set it to "".
+                lastColumn = Math.Max(lastColumn, column);
+            }
+
             i++;
         }
 
@@ -211,7 +213,13 @@ internal sealed class BulkBatcher : IDisposable
             var columns = _rowColumns.AsSpan(0, count);
             var values = _rowValues.AsSpan(0, count);
             columns.Sort(values);
-            int written = BulkCsvEncoder.WriteRow(update.Id, columns, values, _segments.Allocate((int)rowLength));
+            int fields = 0;
+            while (fields < count && columns[fields] <= lastColumn)
+            {
+                fields++;
+            }
+
+            int written = BulkCsvEncoder.WriteRow(update.Id, columns[..fields], values[..fields], _segments.Allocate((int)rowLength));
             if (written != rowLength)
             {
                 throw new InvalidOperationException("The bulk row encoder wrote a different length than it computed.");

@@ -17,8 +17,9 @@ namespace TargetProfileUpdate.Bulk;
 /// <remarks>
 /// <para><b>Columns.</b> The header names the id column (<c>pcId</c> or <c>thirdPartyId</c>) and then the attribute names
 /// (bare, without <c>profile.</c>) in the order the batch's rows first use them. A row writes its fields up to the last
-/// column it sets; a column it does not set is an empty field, and trailing empty fields are left out, exactly as in
-/// Adobe's documented sample (<c>batch=pcId,param1,param2,param3,param4\n123,value1\n124,value1,,,value4</c>). Because
+/// column it sets to a non-empty value; a column it does not set (or sets to <c>""</c>) is an empty field, and trailing
+/// empty fields are left out, exactly as in Adobe's documented sample
+/// (<c>batch=pcId,param1,param2,param3,param4\n123,value1\n124,value1,,,value4</c>). Because
 /// new columns are only ever appended, a row's bytes are final as soon as it is written: a later row adding a column
 /// changes the header only. Adobe ignores empty fields, so an unset column and an empty value are the same on the wire.</para>
 /// <para><b>Line breaks.</b> <c>\n</c> ends every line, the last one included: Adobe's sample is such a text file and its
@@ -78,14 +79,14 @@ internal static class BulkCsvEncoder
 
     /// <summary>Returns the length of a row: the encoded id, a comma per column up to the last one set, the encoded values, <c>\n</c>.</summary>
     /// <param name="id">The row's profile id.</param>
-    /// <param name="lastColumn">The highest column index the row sets.</param>
+    /// <param name="lastColumn">The highest column index the row sets to a non-empty value (-1 for none).</param>
     /// <param name="encodedValuesLength">The sum of the row's values' encoded lengths.</param>
     public static long GetRowLength(ProfileId id, int lastColumn, long encodedValuesLength) =>
         id.EncodedLength + lastColumn + 1 + encodedValuesLength + 1;
 
     /// <summary>Writes a row; <paramref name="destination"/> is exactly <see cref="GetRowLength"/> long.</summary>
     /// <param name="id">The row's profile id.</param>
-    /// <param name="columns">The column of each value, ascending.</param>
+    /// <param name="columns">The column of each value, ascending, up to the last one with a non-empty value.</param>
     /// <param name="values">The values, in the order of <paramref name="columns"/>.</param>
     /// <param name="destination">Where to write.</param>
     public static int WriteRow(ProfileId id, ReadOnlySpan<int> columns, ReadOnlySpan<string> values, Span<byte> destination)
