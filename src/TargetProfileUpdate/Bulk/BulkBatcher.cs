@@ -159,16 +159,20 @@ internal sealed class BulkBatcher : IDisposable
 
         int newColumns = 0;
         long newNamesLength = 0;
+        long allNamesLength = 0;
         long valuesLength = 0;
         int lastColumn = -1;
+        int aloneLastColumn = -1;
         int i = 0;
         foreach (var (name, value) in attributes)
         {
+            int nameLength = ProfileUpdateEncoder.GetEncodedLength(name);
+            allNamesLength += nameLength;
             if (!_columnIndex.TryGetValue(name, out int column))
             {
                 // Names within one update are distinct, so each new name gets the next new column.
                 column = _columns.Count + newColumns++;
-                newNamesLength += ProfileUpdateEncoder.GetEncodedLength(name);
+                newNamesLength += nameLength;
             }
 
             _rowColumns[i] = column;
@@ -179,6 +183,7 @@ internal sealed class BulkBatcher : IDisposable
             {
                 // Trailing empty fields are left out, whether the row did not set the column or set it to "".
                 lastColumn = Math.Max(lastColumn, column);
+                aloneLastColumn = i;
             }
 
             i++;
@@ -187,16 +192,21 @@ internal sealed class BulkBatcher : IDisposable
         try
         {
             string idColumn = BulkCsvEncoder.GetIdColumn(update.Id.Kind);
+
+            // First whether the row fits in a batch of its own (its columns in its own order): if not, it is rejected
+            // without cutting the current batch short.
+            long aloneLength = BulkCsvEncoder.GetHeaderLength(idColumn, count, allNamesLength)
+                + BulkCsvEncoder.GetRowLength(update.Id, aloneLastColumn, valuesLength);
+            if (aloneLength > _maxBytes)
+            {
+                return AddResult.TooLarge;
+            }
+
             long headerLength = BulkCsvEncoder.GetHeaderLength(idColumn, _columns.Count + newColumns, _encodedNamesLength + newNamesLength);
             long rowLength = BulkCsvEncoder.GetRowLength(update.Id, lastColumn, valuesLength);
             if (_rows > 0 && (_rows >= _maxRows || headerLength + _segments.Length + rowLength > _maxBytes))
             {
                 return AddResult.BatchFull;
-            }
-
-            if (headerLength + rowLength > _maxBytes)
-            {
-                return AddResult.TooLarge;
             }
 
             for (int j = 0; j < count; j++)
