@@ -275,6 +275,20 @@ public sealed class AuthEndpointsTests
     }
 
     [Fact]
+    public async Task Counters_Under100ConcurrentCalls_CountEachCallOnce()
+    {
+        var options = Wire.ImsOptions();
+        options.BulkCallsPerMinute = 1_000;
+        await using var emulator = await TargetEmulator.StartAsync(options);
+        using var http = Wire.Client(emulator);
+
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Wire.ProfileTokenAsync(http)));
+
+        Assert.Equal(100, emulator.ImsTokenRequests);
+        Assert.Equal(100, emulator.AdminTokenRequests);
+    }
+
+    [Fact]
     public async Task FixedAuthorizationToken_WithoutIms_NeverExpires()
     {
         var clock = Wire.Clock();
