@@ -126,7 +126,7 @@ public static class TargetEmulatorCommandLine
             int eq = arg.IndexOf('=', StringComparison.Ordinal);
             string name = eq > 0 && arg.StartsWith("--", StringComparison.Ordinal) ? arg[..eq] : arg;
             var option = Options.FirstOrDefault(o => string.Equals(o.Switch, name, StringComparison.Ordinal))
-                ?? throw new ArgumentException($"Unknown option '{name}'. Run with --help for the list.", nameof(args));
+                ?? throw new ArgumentException($"Unknown option '{name}'. Run with --help for the list.");
             string value;
             if (eq > 0 && arg.StartsWith("--", StringComparison.Ordinal))
             {
@@ -142,7 +142,7 @@ public static class TargetEmulatorCommandLine
             }
             else
             {
-                throw new ArgumentException($"Option {option.Switch} needs a value.", nameof(args));
+                throw new ArgumentException($"Option {option.Switch} needs a value.");
             }
 
             values.Add((option, value, option.Switch));
@@ -158,7 +158,7 @@ public static class TargetEmulatorCommandLine
             catch (Exception ex) when (ex is FormatException or OverflowException or IOException or JsonException or UnauthorizedAccessException)
             {
                 string shown = option.IsSecret ? "(hidden)" : "'" + value + "'";
-                throw new ArgumentException($"{source}: {shown} is not valid. {ex.Message}", nameof(args), ex);
+                throw new ArgumentException($"{source}: {shown} is not valid. {ex.Message}", ex);
             }
         }
 
