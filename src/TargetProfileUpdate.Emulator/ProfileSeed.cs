@@ -11,6 +11,9 @@ public sealed class ProfileSeed
     /// <summary>Gets or sets your third-party id (<c>mbox3rdPartyId</c>).</summary>
     public string? ThirdPartyId { get; set; }
 
+    /// <summary>Gets or sets the Experience Cloud visitor id (ECID), for profile fetch by <c>marketingCloudVisitorId</c>.</summary>
+    public string? MarketingCloudVisitorId { get; set; }
+
     /// <summary>Gets the initial attribute values.</summary>
     public IDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
 }

@@ -57,13 +57,29 @@ public sealed class TargetEmulator : IAsyncDisposable
     /// <summary>Gets how many updates were accepted for an unknown profile and dropped (Adobe never creates profiles from this API).</summary>
     public long DroppedUpdates => _state.DroppedUpdates;
 
+    /// <summary>Gets how many requests the IMS token endpoint (<c>POST /ims/token/v3</c>) received since start or reset, whatever their outcome.</summary>
+    public long ImsTokenRequests => _state.Tokens.ImsCalls;
+
+    /// <summary>Gets how many requests the Admin API token endpoint (<c>/{tenant}/target/authentication/token</c>) received since start or reset, whatever their outcome.</summary>
+    public long AdminTokenRequests => _state.Tokens.AdminCalls;
+
+    /// <summary>Gets how many <c>batchUpdate</c> requests (v1 and v2) were received since start or reset, whatever their outcome.</summary>
+    public long BatchUpdateRequests => _state.Calls(EmulatorFaultTarget.BatchUpdate);
+
+    /// <summary>Gets the current profile API token: the one profile endpoints accept (until it expires) and the Admin API's GET answers.
+    /// <see langword="null"/> when none exists (no <see cref="TargetEmulatorOptions.AuthorizationToken"/> and no IMS flow, or
+    /// "no token yet" with <see cref="TargetEmulatorOptions.ProfileTokenExists"/> off).</summary>
+    public string? ProfileToken => _state.Tokens.PeekProfileToken();
+
     /// <summary>Starts an emulator and returns once it accepts connections.</summary>
     /// <param name="options">The options; <see langword="null"/> for the defaults (client code <c>demo</c>, a free loopback port).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator; dispose it to stop it.</returns>
+    /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
     public static async Task<TargetEmulator> StartAsync(TargetEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new TargetEmulatorOptions();
+        Validate(options);
         var state = new EmulatorState(options);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -82,6 +98,8 @@ public sealed class TargetEmulator : IAsyncDisposable
 
         var app = builder.Build();
         ProfileEndpoints.Map(app, state, options);
+        AuthEndpoints.Map(app, state);
+        BulkEndpoints.Map(app, state, options);
         AdminEndpoints.Map(app, state);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
@@ -96,6 +114,29 @@ public sealed class TargetEmulator : IAsyncDisposable
     /// <returns>The profile as it is now.</returns>
     public EmulatedProfile SeedProfile(string? pcId = null, string? thirdPartyId = null, IReadOnlyDictionary<string, string>? attributes = null) =>
         _state.Upsert(pcId, thirdPartyId, attributes ?? new Dictionary<string, string>());
+
+    /// <summary>Creates a profile (or adds attributes to an existing one), with any of its ids, including an ECID.</summary>
+    /// <param name="seed">The profile.</param>
+    /// <returns>The profile as it is now.</returns>
+    /// <exception cref="ArgumentException">The seed has no id.</exception>
+    public EmulatedProfile SeedProfile(ProfileSeed seed)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        return _state.Upsert(seed.PcId, seed.ThirdPartyId, seed.Attributes, seed.MarketingCloudVisitorId);
+    }
+
+    /// <summary>Generates a new profile API token, as the Admin API's POST (or the Target UI) does: holders of the previous one get 403.</summary>
+    /// <returns>The new token.</returns>
+    public string RotateProfileToken() => _state.Tokens.RotateProfileToken().Token;
+
+    /// <summary>Gets the bulk batches kept (the last <see cref="TargetEmulatorOptions.MaxRetainedBatches"/>), oldest first.</summary>
+    /// <returns>A snapshot.</returns>
+    public IReadOnlyList<EmulatedBatch> GetBatches() => _state.Batches.Snapshot(_state.Now);
+
+    /// <summary>Finds a profile by Experience Cloud visitor id (ECID), with the attributes visible to profile fetch now.</summary>
+    /// <param name="marketingCloudVisitorId">The ECID.</param>
+    /// <returns>The profile, or <see langword="null"/>.</returns>
+    public EmulatedProfile? FindByMarketingCloudVisitorId(string marketingCloudVisitorId) => _state.FindByEcid(marketingCloudVisitorId);
 
     /// <summary>Finds a profile by PC id, with the attributes visible to profile fetch now.</summary>
     /// <param name="pcId">The PC id.</param>
@@ -115,7 +156,8 @@ public sealed class TargetEmulator : IAsyncDisposable
     /// <returns>A snapshot, in arrival order.</returns>
     public IReadOnlyList<RecordedRequest> GetRequests() => _state.Requests();
 
-    /// <summary>Scripts faults: the next profile requests meet them, in order.</summary>
+    /// <summary>Scripts faults: the next requests of each fault's <see cref="EmulatorFault.Target"/> (profile update and fetch by default)
+    /// meet them in order, or the numbered call (<see cref="EmulatorFault.OnCall"/>).</summary>
     /// <param name="faults">The faults.</param>
     public void InjectFaults(params EmulatorFault[] faults)
     {
@@ -126,7 +168,8 @@ public sealed class TargetEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Returns to the start state: seeded profiles only, no requests, a fresh quota window, no scripted faults.</summary>
+    /// <summary>Returns to the start state: seeded profiles only, no requests, fresh quota windows, no scripted faults, no batches,
+    /// zeroed counters, the first profile token.</summary>
     public void Reset() => _state.Reset();
 
     /// <summary>Stops the emulator.</summary>
@@ -137,6 +180,37 @@ public sealed class TargetEmulator : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Waits until the application is asked to stop (Ctrl+C), for the standalone program.</summary>
-    internal Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+    /// <summary>Waits until the emulator is asked to stop (Ctrl+C or SIGTERM), for a host such as the standalone program or a CLI.</summary>
+    /// <param name="cancellationToken">Stops waiting (and the emulator) early.</param>
+    /// <returns>A task that completes when the emulator has stopped.</returns>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    private static void Validate(TargetEmulatorOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ClientCode, "options.ClientCode");
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Url, "options.Url");
+        Positive(options.BulkMaxRows, nameof(options.BulkMaxRows));
+        Positive(options.BulkMaxBytes, nameof(options.BulkMaxBytes));
+        Positive(options.BulkCallsPerMinute, nameof(options.BulkCallsPerMinute));
+        Positive(options.MaxRetainedBatches, nameof(options.MaxRetainedBatches));
+        Positive(options.ImsTokenLifetime.Ticks, nameof(options.ImsTokenLifetime));
+        Positive(options.ProfileTokenLifetime.Ticks, nameof(options.ProfileTokenLifetime));
+        if (options.BatchProcessingDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException("BatchProcessingDelay must not be negative.", nameof(options));
+        }
+
+        if (options.ImsClientId is not null && string.IsNullOrEmpty(options.ImsClientSecret))
+        {
+            throw new ArgumentException("ImsClientSecret must be set when ImsClientId is set.", nameof(options));
+        }
+
+        static void Positive(long value, string name)
+        {
+            if (value <= 0)
+            {
+                throw new ArgumentException(name + " must be greater than zero.", nameof(options));
+            }
+        }
+    }
 }

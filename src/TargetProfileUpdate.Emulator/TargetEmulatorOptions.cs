@@ -14,7 +14,61 @@ public sealed class TargetEmulatorOptions
 
     /// <summary>Gets or sets the profile API token. When set, every profile endpoint requires
     /// <c>Authorization: Bearer {token}</c> and answers 403 otherwise. Default: none.</summary>
+    /// <remarks>
+    /// Without <see cref="ImsClientId"/> this token is fixed and never expires. With it, this is the first profile
+    /// token the Admin API hands out (a random one when not set); it expires after <see cref="ProfileTokenLifetime"/>
+    /// and is replaced by a rotation.
+    /// </remarks>
     public string? AuthorizationToken { get; set; }
+
+    /// <summary>Gets or sets the OAuth Server-to-Server client id the IMS token endpoint accepts (also the <c>X-Api-Key</c> the
+    /// Admin API requires). When set, every profile endpoint requires the current, unexpired profile token. Default: none
+    /// (the IMS and Admin API token endpoints refuse every request).</summary>
+    public string? ImsClientId { get; set; }
+
+    /// <summary>Gets or sets the client secret the IMS token endpoint accepts with <see cref="ImsClientId"/>. Default: none.</summary>
+    public string? ImsClientSecret { get; set; }
+
+    /// <summary>Gets or sets the tenant of the Admin API path (<c>/{tenant}/target/authentication/token</c>).
+    /// Default: <see langword="null"/>, meaning <see cref="ClientCode"/>.</summary>
+    public string? Tenant { get; set; }
+
+    /// <summary>Gets or sets how long an IMS access token is valid (<c>expires_in</c>). Default: 86,399 seconds, as Adobe answers.</summary>
+    public TimeSpan ImsTokenLifetime { get; set; } = TimeSpan.FromSeconds(86_399);
+
+    /// <summary>Gets or sets how long a profile token is valid (<c>expiresIn</c>) when <see cref="ImsClientId"/> is set. Default: 24 hours.</summary>
+    public TimeSpan ProfileTokenLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Gets or sets whether a profile token exists at start. When <see langword="false"/>, the Admin API's GET answers 404
+    /// ("no token yet") until a POST generates one, as for a tenant that never generated one in the Target UI. Default: <see langword="true"/>.</summary>
+    public bool ProfileTokenExists { get; set; } = true;
+
+    /// <summary>Gets or sets whether profile fetch answers in the legacy shape (<c>mboxPC</c> and <c>thirdPartyId</c> at the top,
+    /// timestamps without an offset) instead of the current <c>visitorId</c> object. Default: <see langword="false"/>.</summary>
+    public bool LegacyFetchShape { get; set; }
+
+    /// <summary>Gets or sets the most data rows one bulk <c>batchUpdate</c> call may carry; more is refused with
+    /// <c>&lt;success&gt;false&lt;/success&gt;</c>. Default: 500,000.</summary>
+    public int BulkMaxRows { get; set; } = 500_000;
+
+    /// <summary>Gets or sets the most CSV bytes (the body after <c>batch=</c>) one bulk <c>batchUpdate</c> call may carry; more is refused with
+    /// <c>&lt;success&gt;false&lt;/success&gt;</c>. Default: 50,000,000.</summary>
+    public long BulkMaxBytes { get; set; } = 50_000_000;
+
+    /// <summary>Gets or sets how many bulk, batch status and Admin API token calls are allowed per rolling minute; beyond it, 503 with
+    /// <c>Retry-After</c>. Default: 50.</summary>
+    public int BulkCallsPerMinute { get; set; } = 50;
+
+    /// <summary>Gets or sets how long a batch stays <c>incomplete</c> before it becomes <c>complete</c> and its rows are applied
+    /// (then visible to fetch after <see cref="PropagationDelay"/>). Default: zero.</summary>
+    public TimeSpan BatchProcessingDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Gets or sets how many batch statuses are kept (older ones answer 404). Default: 10, as Adobe keeps.</summary>
+    public int MaxRetainedBatches { get; set; } = 10;
+
+    /// <summary>Gets or sets whether batch status answers in the legacy per-profile shape
+    /// (<c>&lt;profile&gt;&lt;id/&gt;&lt;status&gt;success|error|pending&lt;/status&gt;&lt;/profile&gt;</c>) instead of the counts. Default: <see langword="false"/>.</summary>
+    public bool LegacyBatchStatus { get; set; }
 
     /// <summary>Gets or sets the longest GET request URL (absolute: scheme, host, path and query), in bytes; longer gets 414. Default: 8192.</summary>
     public int MaxGetRequestBytes { get; set; } = 8 * 1024;

@@ -24,7 +24,19 @@ internal static class AdminEndpoints
         app.MapPut("/_emulator/profiles/pcId/{id}", (HttpContext context, string id) => PutProfileAsync(context, state, pcId: id, thirdPartyId: null));
         app.MapGet("/_emulator/profiles", () => Results.Json(state.Profiles(), Json));
         app.MapGet("/_emulator/requests", () => Results.Json(state.Requests(), Json));
-        app.MapGet("/_emulator/stats", () => Results.Json(new { applied = state.AppliedUpdates, dropped = state.DroppedUpdates }, Json));
+        app.MapGet("/_emulator/stats", () => Results.Json(
+            new
+            {
+                applied = state.AppliedUpdates,
+                dropped = state.DroppedUpdates,
+                imsTokenRequests = state.Tokens.ImsCalls,
+                adminTokenRequests = state.Tokens.AdminCalls,
+                batchUpdateRequests = state.Calls(EmulatorFaultTarget.BatchUpdate),
+                batchStatusRequests = state.Calls(EmulatorFaultTarget.BatchStatus),
+                profileTokenExists = state.Tokens.PeekProfileToken() is not null,
+            },
+            Json));
+        app.MapGet("/_emulator/batches", () => Results.Json(state.Batches.Snapshot(state.Now), Json));
         app.MapPost("/_emulator/faults", async (HttpContext context) =>
         {
             var faults = await ReadFaultsAsync(context).ConfigureAwait(false);

@@ -17,11 +17,19 @@ internal static class ProfileEndpoints
 {
     public const string Success = "trueRequest successfully submitted";
 
+    private const string FetchPrefix = "/rest/v1/profiles/";
+
+    private enum IdKind
+    {
+        TntId,
+        ThirdPartyId,
+        MarketingCloudVisitorId,
+    }
+
     public static void Map(IEndpointRouteBuilder app, EmulatorState state, TargetEmulatorOptions options)
     {
         app.MapMethods("/m2/{clientCode}/profile/update", ["GET", "POST"], (HttpContext context, string clientCode) => UpdateAsync(context, clientCode, state, options));
-        app.MapGet("/rest/v1/profiles/thirdPartyId/{id}", (HttpContext context, string id) => FetchAsync(context, byPcId: false, id, state, options));
-        app.MapGet("/rest/v1/profiles/{tntId}", (HttpContext context, string tntId) => FetchAsync(context, byPcId: true, tntId, state, options));
+        app.MapGet(FetchPrefix + "{**rest}", (HttpContext context) => FetchAsync(context, state, options));
     }
 
     private static async Task UpdateAsync(HttpContext context, string clientCode, EmulatorState state, TargetEmulatorOptions options)
@@ -42,12 +50,12 @@ internal static class ProfileEndpoints
             rawBody = body;
         }
 
-        if (await ApplyFaultAsync(context, state, rawBody).ConfigureAwait(false))
+        if ((await Responses.ApplyFaultAsync(context, state, EmulatorFaultTarget.Profile, rawBody).ConfigureAwait(false)).Answered)
         {
             return;
         }
 
-        if (!Authorized(request, options))
+        if (!Responses.Authorized(request, state))
         {
             await AnswerAsync(context, state, rawBody, 403, "forbidden", "Forbidden").ConfigureAwait(false);
             return;
@@ -109,102 +117,103 @@ internal static class ProfileEndpoints
         await AnswerAsync(context, state, rawBody, 200, applied ? "applied" : "dropped-unknown-profile", Success).ConfigureAwait(false);
     }
 
-    private static async Task FetchAsync(HttpContext context, bool byPcId, string id, EmulatorState state, TargetEmulatorOptions options)
+    private static async Task FetchAsync(HttpContext context, EmulatorState state, TargetEmulatorOptions options)
     {
-        if (await ApplyFaultAsync(context, state, string.Empty).ConfigureAwait(false))
+        if ((await Responses.ApplyFaultAsync(context, state, EmulatorFaultTarget.Profile, string.Empty).ConfigureAwait(false)).Answered)
         {
             return;
         }
 
-        if (!Authorized(context.Request, options))
+        if (!Responses.Authorized(context.Request, state))
         {
             await AnswerAsync(context, state, string.Empty, 403, "forbidden", "Forbidden").ConfigureAwait(false);
             return;
         }
 
         string client = context.Request.Query["client"].ToString();
-        var profile = string.Equals(client, options.ClientCode, StringComparison.Ordinal) ? state.Find(byPcId, id) : null;
+        var (kind, id) = ParseFetchTarget(context);
+        var profile = id is null || !string.Equals(client, options.ClientCode, StringComparison.Ordinal) ? null : kind switch
+        {
+            IdKind.ThirdPartyId => state.Find(byPcId: false, id),
+            IdKind.MarketingCloudVisitorId => state.FindByEcid(id),
+            _ => state.Find(byPcId: true, id),
+        };
         if (profile is null)
         {
+            string idName = kind switch
+            {
+                IdKind.ThirdPartyId => "third party id",
+                IdKind.MarketingCloudVisitorId => "marketing cloud visitor id",
+                _ => "tnt id",
+            };
             var notFound = new JsonObject
             {
                 ["status"] = 404,
-                ["message"] = string.Create(CultureInfo.InvariantCulture, $"No profile found for client {client} with {(byPcId ? "tnt id" : "third party id")}={id}"),
+                ["message"] = string.Create(CultureInfo.InvariantCulture, $"No profile found for client {client} with {idName}={id}"),
             };
-            RequestRecorder.Record(state, context, string.Empty, 404, "fetch-not-found");
-            await WriteJsonAsync(context, 404, notFound).ConfigureAwait(false);
+            await Responses.AnswerJsonAsync(context, state, string.Empty, 404, "fetch-not-found", notFound).ConfigureAwait(false);
             return;
         }
 
+        bool legacy = options.LegacyFetchShape;
         var attributes = new JsonObject();
         foreach (var (name, attribute) in profile.Attributes)
         {
-            attributes[name] = new JsonObject { ["value"] = attribute.Value, ["modifiedAt"] = Timestamp(attribute.ModifiedAt) };
+            attributes[name] = new JsonObject { ["value"] = attribute.Value, ["modifiedAt"] = Timestamp(attribute.ModifiedAt, legacy) };
         }
 
-        var json = new JsonObject
-        {
-            ["client"] = options.ClientCode,
-            ["visitorId"] = new JsonObject
+        var json = legacy
+            ? new JsonObject
             {
-                ["tntId"] = profile.PcId,
+                ["client"] = options.ClientCode,
+                ["mboxPC"] = profile.PcId,
                 ["thirdPartyId"] = profile.ThirdPartyId,
-                ["marketingCloudVisitorId"] = null,
-            },
-            ["modifiedAt"] = Timestamp(profile.ModifiedAt),
-            ["profileAttributes"] = attributes,
-        };
-        RequestRecorder.Record(state, context, string.Empty, 200, "fetch");
-        await WriteJsonAsync(context, 200, json).ConfigureAwait(false);
-    }
-
-    /// <summary>Applies the next scripted or random fault; returns true when the request was answered (or dropped) by it.</summary>
-    private static async Task<bool> ApplyFaultAsync(HttpContext context, EmulatorState state, string rawBody)
-    {
-        if (state.NextFault() is not { } fault)
-        {
-            return false;
-        }
-
-        switch (fault.Kind)
-        {
-            case EmulatorFaultKind.Delay:
-                await Task.Delay(fault.Delay, context.RequestAborted).ConfigureAwait(false);
-                return false;
-            case EmulatorFaultKind.DropConnection:
-                RequestRecorder.Record(state, context, rawBody, 0, "fault:drop");
-                context.Abort();
-                return true;
-            case EmulatorFaultKind.Redirect:
-                context.Response.Headers.Location = fault.Location;
-                await AnswerAsync(context, state, rawBody, 307, "fault:redirect", string.Empty).ConfigureAwait(false);
-                return true;
-            case EmulatorFaultKind.Body:
-                context.Response.ContentType = fault.ContentType;
-                await AnswerAsync(context, state, rawBody, 200, "fault:body", fault.Body ?? string.Empty, contentType: fault.ContentType).ConfigureAwait(false);
-                return true;
-            default:
-                if (fault.RetryAfter is { } seconds)
+                ["modifiedAt"] = Timestamp(profile.ModifiedAt, legacy),
+                ["profileAttributes"] = attributes,
+            }
+            : new JsonObject
+            {
+                ["client"] = options.ClientCode,
+                ["visitorId"] = new JsonObject
                 {
-                    context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                }
-
-                await AnswerAsync(context, state, rawBody, fault.StatusCode, "fault:" + fault.StatusCode.ToString(CultureInfo.InvariantCulture), "Service fault injected by the emulator").ConfigureAwait(false);
-                return true;
-        }
+                    ["tntId"] = profile.PcId,
+                    ["thirdPartyId"] = profile.ThirdPartyId,
+                    ["marketingCloudVisitorId"] = profile.MarketingCloudVisitorId,
+                },
+                ["modifiedAt"] = Timestamp(profile.ModifiedAt, legacy),
+                ["profileAttributes"] = attributes,
+            };
+        await Responses.AnswerJsonAsync(context, state, string.Empty, 200, "fetch", json).ConfigureAwait(false);
     }
 
-    private static bool Authorized(HttpRequest request, TargetEmulatorOptions options) =>
-        options.AuthorizationToken is null
-        || string.Equals(request.Headers.Authorization.ToString(), "Bearer " + options.AuthorizationToken, StringComparison.Ordinal);
-
-    private static async Task AnswerAsync(HttpContext context, EmulatorState state, string rawBody, int status, string outcome, string body, string contentType = "text/plain; charset=utf-8")
+    /// <summary>
+    /// Reads the id kind and the id from the raw request target: the id is one path segment, percent-decoded exactly
+    /// once (so <c>%2F</c>, <c>%3F</c>, <c>%23</c>, <c>%25</c>, <c>%20</c> and UTF-8 arrive as <c>/</c>, <c>?</c>, <c>#</c>, <c>%</c>,
+    /// a space and the character). A raw <c>/</c> inside the id finds no profile.
+    /// </summary>
+    private static (IdKind Kind, string? Id) ParseFetchTarget(HttpContext context)
     {
-        RequestRecorder.Record(state, context, rawBody, status, outcome);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = contentType;
-        await context.Response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        string target = RequestRecorder.RawTarget(context);
+        int end = target.AsSpan().IndexOfAny('?', '#');
+        string path = end < 0 ? target : target[..end];
+        int start = path.IndexOf(FetchPrefix, StringComparison.Ordinal);
+        string rest = start < 0 ? string.Empty : path[(start + FetchPrefix.Length)..];
+
+        var kind = IdKind.TntId;
+        if (rest.StartsWith("thirdPartyId/", StringComparison.Ordinal))
+        {
+            (kind, rest) = (IdKind.ThirdPartyId, rest["thirdPartyId/".Length..]);
+        }
+        else if (rest.StartsWith("marketingCloudVisitorId/", StringComparison.Ordinal))
+        {
+            (kind, rest) = (IdKind.MarketingCloudVisitorId, rest["marketingCloudVisitorId/".Length..]);
+        }
+
+        return rest.Length == 0 || rest.Contains('/', StringComparison.Ordinal) ? (kind, null) : (kind, Uri.UnescapeDataString(rest));
     }
+
+    private static Task AnswerAsync(HttpContext context, EmulatorState state, string rawBody, int status, string outcome, string body) =>
+        Responses.AnswerAsync(context, state, rawBody, status, outcome, body);
 
     private static async Task<(string Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, int limit)
     {
@@ -264,12 +273,7 @@ internal static class ProfileEndpoints
         return null;
     }
 
-    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static Task WriteJsonAsync(HttpContext context, int status, JsonNode json)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        return context.Response.WriteAsync(json.ToJsonString(), context.RequestAborted);
-    }
+    /// <summary>ISO-8601 in UTC with <c>Z</c>; the legacy shape had no offset.</summary>
+    private static string Timestamp(DateTimeOffset value, bool legacy) =>
+        value.UtcDateTime.ToString(legacy ? "yyyy-MM-dd'T'HH:mm:ss.fff" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -14,7 +14,11 @@ public sealed record EmulatedProfile(
     string? ThirdPartyId,
     DateTimeOffset ModifiedAt,
     IReadOnlyDictionary<string, EmulatedAttributeValue> Attributes,
-    int PendingUpdates);
+    int PendingUpdates)
+{
+    /// <summary>Gets the Experience Cloud visitor id (ECID), if the profile has one.</summary>
+    public string? MarketingCloudVisitorId { get; init; }
+}
 
 /// <summary>One attribute value of an emulated profile.</summary>
 /// <param name="Value">The value, always a string.</param>
