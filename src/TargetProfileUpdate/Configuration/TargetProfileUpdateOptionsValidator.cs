@@ -111,7 +111,7 @@ internal sealed class TargetProfileUpdateOptionsValidator : IValidateOptions<Tar
             failures.Add(P + "MaxDelay must not be shorter than BaseDelay.");
         }
 
-        if (r.TotalTimeout < r.AttemptTimeout)
+        if (r.Enabled && r.TotalTimeout < r.AttemptTimeout)
         {
             failures.Add(P + "TotalTimeout must not be shorter than AttemptTimeout.");
         }

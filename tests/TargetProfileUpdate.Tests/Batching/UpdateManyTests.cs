@@ -130,7 +130,7 @@ public sealed class UpdateManyTests
     }
 
     [Fact]
-    public async Task UpdateManyAsync_SourceThrows_ThePropagatesTheSourcesException()
+    public async Task UpdateManyAsync_SourceThrows_ReportsTheSourcesExceptionWithThePartialResult()
     {
         static IEnumerable<ProfileUpdate> Broken()
         {
@@ -138,7 +138,11 @@ public sealed class UpdateManyTests
             throw new InvalidDataException("bad row");
         }
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => new FakeProfileUpdateClient().UpdateManyAsync(Broken()));
+        var ex = await Assert.ThrowsAsync<ProfileBatchException>(() => new FakeProfileUpdateClient().UpdateManyAsync(Broken()));
+
+        Assert.IsType<InvalidDataException>(ex.InnerException);
+        Assert.Equal(1, ex.PartialResult.Submitted);
+        Assert.Equal(1, ex.PartialResult.Accepted);
     }
 
     [Fact]

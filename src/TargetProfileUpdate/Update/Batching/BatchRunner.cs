@@ -36,10 +36,10 @@ internal sealed class BatchRunner
     }
 
     public Task<ProfileBatchResult> RunAsync(IEnumerable<ProfileUpdate> updates, CancellationToken cancellationToken) =>
-        RunAsync((stop, parallel) => Parallel.ForEachAsync(updates.Select(static (u, i) => (Index: (long)i, Update: u)), parallel, (item, _) => SendAsync(item.Index, item.Update, stop, cancellationToken)), cancellationToken);
+        RunAsync((stop, parallel) => Parallel.ForEachAsync(Number(updates, stop.Token, cancellationToken), parallel, (item, _) => SendAsync(item.Index, item.Update, stop, cancellationToken)), cancellationToken);
 
     public Task<ProfileBatchResult> RunAsync(IAsyncEnumerable<ProfileUpdate> updates, CancellationToken cancellationToken) =>
-        RunAsync((stop, parallel) => Parallel.ForEachAsync(Number(updates, cancellationToken), parallel, (item, _) => SendAsync(item.Index, item.Update, stop, cancellationToken)), cancellationToken);
+        RunAsync((stop, parallel) => Parallel.ForEachAsync(Number(updates, stop.Token, cancellationToken), parallel, (item, _) => SendAsync(item.Index, item.Update, stop, cancellationToken)), cancellationToken);
 
     private async Task<ProfileBatchResult> RunAsync(Func<CancellationTokenSource, ParallelOptions, Task> loop, CancellationToken cancellationToken)
     {
@@ -93,12 +93,34 @@ internal sealed class BatchRunner
         Interlocked.Read(ref _notSent),
         _failures.OrderBy(f => f.Index).ToList());
 
-    private static async IAsyncEnumerable<(long Index, ProfileUpdate Update)> Number(IAsyncEnumerable<ProfileUpdate> updates, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Numbers the source in its order and stops taking from it once the batch is stopped
+    /// (<see cref="Parallel.ForEachAsync{TSource}(IEnumerable{TSource}, ParallelOptions, Func{TSource, CancellationToken, ValueTask})"/>
+    /// would otherwise keep draining the source when its bodies complete normally after a cancellation).</summary>
+    /// <remarks>The caller's token is checked as well as the stop token: a cancellation runs the in-flight bodies'
+    /// continuations inline before the linked stop token is canceled, and they would take more updates meanwhile.</remarks>
+    private static IEnumerable<(long Index, ProfileUpdate Update)> Number(IEnumerable<ProfileUpdate> updates, CancellationToken stop, CancellationToken caller)
+    {
+        long index = 0;
+        foreach (var update in updates)
+        {
+            yield return (index++, update);
+            if (stop.IsCancellationRequested || caller.IsCancellationRequested)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<(long Index, ProfileUpdate Update)> Number(IAsyncEnumerable<ProfileUpdate> updates, CancellationToken stop, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         long index = 0;
         await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             yield return (index++, update);
+            if (stop.IsCancellationRequested || cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
         }
     }
 
