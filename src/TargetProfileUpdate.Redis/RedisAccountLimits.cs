@@ -22,7 +22,11 @@ public sealed class RedisAccountLimits : IDisposable, IAsyncDisposable
     private readonly RedisWindowRateLimiter _quota;
     private readonly RedisWindowRateLimiter _bulk;
 
-    /// <summary>Creates the limiters. Nothing is sent to Redis until the first permit is asked for.</summary>
+    /// <summary>
+    /// Creates the limiters. A connection made from <see cref="RedisLimitOptions.ConnectionString"/> starts in the
+    /// background at once; the first permit waits for it at most the connection string's <c>connectTimeout</c>
+    /// (5 s by default), every later permit at most <see cref="RedisLimitOptions.OperationTimeout"/>.
+    /// </summary>
     /// <param name="options">The settings; read once, here.</param>
     /// <param name="clientCode">The account's Adobe Target client code, which replaces <c>{clientCode}</c> in the key prefix.</param>
     /// <param name="services">

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using StackExchange.Redis;
+using TargetProfileUpdate.Redis.Tests.TestSupport;
 
 namespace TargetProfileUpdate.Redis.Tests;
 
@@ -14,8 +15,16 @@ public static class Program
 {
     public const string WorkerCommand = "redis-worker";
 
+    public const string MeasureCommand = "redis-measure";
+
     public static async Task<int> Main(string[] args)
     {
+        if (args is [MeasureCommand])
+        {
+            await Measurement.RunAsync();
+            return 0;
+        }
+
         if (args is not [WorkerCommand, string connection, string prefix, string limit, string attempts, string workers])
         {
             await Console.Error.WriteLineAsync($"usage: {WorkerCommand} CONNECTION PREFIX LIMIT ATTEMPTS WORKERS");

@@ -22,6 +22,7 @@ internal sealed class RedisLimitBackend : IAsyncDisposable
     private readonly IConnectionMultiplexer? _shared;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _connectTimeout;
     private Task<IConnectionMultiplexer>? _connecting;
     private int _state;
     private int _probing;
@@ -47,6 +48,13 @@ internal sealed class RedisLimitBackend : IAsyncDisposable
         _logger = logger;
         Telemetry = telemetry;
         _time = time;
+        if (configuration is not null)
+        {
+            // Connect in the background at once, so the first permits rarely wait for it; the first permit that
+            // does wait may wait up to the connection's own connect timeout (a one-off), not the short operation timeout.
+            _connectTimeout = TimeSpan.FromMilliseconds(Math.Max(operationTimeout.TotalMilliseconds, configuration.ConnectTimeout));
+            _ = ConnectAsync();
+        }
     }
 
     public RedisUnavailableBehavior Behavior { get; }
@@ -81,20 +89,17 @@ internal sealed class RedisLimitBackend : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Runs the script with the operation timeout. Throws <see cref="RedisException"/> or <see cref="TimeoutException"/> when Redis is unavailable.</summary>
+    /// <summary>Runs the script with the operation timeout (the initial connection may take up to its connect timeout). Throws <see cref="RedisException"/> or <see cref="TimeoutException"/> when Redis is unavailable.</summary>
     public async Task<RedisResult> EvaluateAsync(RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken)
     {
-        long started = _time.GetTimestamp();
-        IConnectionMultiplexer connection = await ConnectAsync().WaitAsync(OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
-        TimeSpan left = OperationTimeout - _time.GetElapsedTime(started);
-        if (left <= TimeSpan.Zero)
-        {
-            throw new TimeoutException("Redis did not answer within the operation timeout.");
-        }
+        Task<IConnectionMultiplexer> connecting = ConnectAsync();
+        IConnectionMultiplexer connection = connecting.IsCompletedSuccessfully
+            ? connecting.Result
+            : await connecting.WaitAsync(_connectTimeout, _time, cancellationToken).ConfigureAwait(false);
 
         return await connection.GetDatabase()
             .ScriptEvaluateAsync(RollingWindowScript.Source, keys, values)
-            .WaitAsync(left, _time, cancellationToken)
+            .WaitAsync(OperationTimeout, _time, cancellationToken)
             .ConfigureAwait(false);
     }
 
