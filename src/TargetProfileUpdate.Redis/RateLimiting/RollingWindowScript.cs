@@ -13,8 +13,13 @@ namespace TargetProfileUpdate.Redis.RateLimiting;
 /// <para>
 /// A permit counts until its whole bucket has left the window, so the buckets counted are the current one and the
 /// <c>ARGV[4]</c> before it. Grants therefore never exceed the limit in any window of the configured length (a caller
-/// may be refused up to one bucket early). Fields older than that are deleted on every call and the key's TTL is
-/// renewed on every grant: a hash holds at most window/bucket + 1 fields, and every key expires once traffic stops.
+/// may be refused up to one bucket early). Two more fields keep a call cheap whatever the window: <c>t</c>, the permits
+/// in the live buckets, and <c>o</c>, the oldest bucket that may still hold any. A call steps <c>o</c> forward over the
+/// buckets that left the window, subtracting and deleting them; each bucket is stepped over once, so a grant costs
+/// O(1) amortised rather than O(buckets). After a long idle gap it recounts the few fields left instead. A refusal walks
+/// from <c>o</c> to the first bucket whose expiry frees enough permits, and moves <c>o</c> past the empty ones.
+/// The key's TTL is renewed on every grant: a hash holds at most window/bucket + 3 fields, and every key expires once
+/// traffic stops.
 /// </para>
 /// <para>
 /// <c>ARGV</c>: 1 the limit, 2 the permits asked for (0 asks whether any is left, taking none), 3 the bucket length in
@@ -36,49 +41,73 @@ internal static class RollingWindowScript
         local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
         local current = math.floor(nowMs / bucketMs)
         local oldest = current - buckets
-        local fields = redis.call('HGETALL', key)
-        local sum = 0
-        local expired = {}
-        local live = {}
-        local counts = {}
-        for i = 1, #fields, 2 do
-          local b = tonumber(fields[i])
-          if b < oldest then
-            expired[#expired + 1] = fields[i]
+        local state = redis.call('HMGET', key, 't', 'o')
+        local total = tonumber(state[1]) or 0
+        local from = tonumber(state[2]) or oldest
+        if from < oldest then
+          if oldest - from > redis.call('HLEN', key) then
+            total = 0
+            local fields = redis.call('HGETALL', key)
+            local expired = {}
+            for i = 1, #fields, 2 do
+              local b = tonumber(fields[i])
+              if b then
+                if b < oldest then
+                  expired[#expired + 1] = fields[i]
+                else
+                  total = total + tonumber(fields[i + 1])
+                end
+              end
+            end
+            local i = 1
+            while i <= #expired do
+              local j = math.min(i + 999, #expired)
+              redis.call('HDEL', key, unpack(expired, i, j))
+              i = j + 1
+            end
           else
-            local c = tonumber(fields[i + 1])
-            sum = sum + c
-            live[#live + 1] = b
-            counts[b] = c
+            for b = from, oldest - 1 do
+              local c = redis.call('HGET', key, b)
+              if c then
+                total = total - tonumber(c)
+                redis.call('HDEL', key, b)
+              end
+            end
+          end
+          from = oldest
+          if redis.call('EXISTS', key) == 1 then
+            redis.call('HSET', key, 't', total, 'o', from)
           end
         end
-        local i = 1
-        while i <= #expired do
-          local j = math.min(i + 999, #expired)
-          redis.call('HDEL', key, unpack(expired, i, j))
-          i = j + 1
-        end
-        if (permits == 0 and sum < limit) or (permits > 0 and sum + permits <= limit) then
+        if (permits == 0 and total < limit) or (permits > 0 and total + permits <= limit) then
           if permits > 0 then
             redis.call('HINCRBY', key, current, permits)
+            redis.call('HSET', key, 't', total + permits, 'o', from)
             redis.call('PEXPIRE', key, (buckets + 2) * bucketMs)
           end
-          return { 1, 0, sum + permits }
+          return { 1, 0, total + permits }
         end
-        local need = sum + permits - limit
-        if permits == 0 then need = sum - limit + 1 end
-        table.sort(live)
+        local need = total + permits - limit
+        if permits == 0 then need = total - limit + 1 end
         local freed = 0
-        local leaves = current + 1
-        for _, b in ipairs(live) do
-          freed = freed + counts[b]
-          if freed >= need then
-            leaves = b + buckets + 1
-            break
+        local first = nil
+        local leaves = current + buckets + 1
+        for b = from, current do
+          local c = redis.call('HGET', key, b)
+          if c then
+            if not first then first = b end
+            freed = freed + tonumber(c)
+            if freed >= need then
+              leaves = b + buckets + 1
+              break
+            end
           end
+        end
+        if first and first > from then
+          redis.call('HSET', key, 'o', first)
         end
         local retry = leaves * bucketMs - nowMs
         if retry < 1 then retry = 1 end
-        return { 0, retry, sum }
+        return { 0, retry, total }
         """;
 }
