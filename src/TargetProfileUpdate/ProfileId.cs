@@ -18,7 +18,12 @@ public sealed class ProfileId : IEquatable<ProfileId>
     {
         Kind = kind;
         Value = value;
-        ParameterName = kind == ProfileIdKind.PcId ? "mboxPC" : "mbox3rdPartyId";
+        ParameterName = kind switch
+        {
+            ProfileIdKind.PcId => "mboxPC",
+            ProfileIdKind.ThirdPartyId => "mbox3rdPartyId",
+            _ => "marketingCloudVisitorId",
+        };
         EncodedLength = ProfileUpdateEncoder.GetEncodedLength(value);
     }
 
@@ -48,6 +53,14 @@ public sealed class ProfileId : IEquatable<ProfileId>
     /// <exception cref="ArgumentException"><paramref name="thirdPartyId"/> is empty, white space, or not valid UTF-16.</exception>
     public static ProfileId FromThirdPartyId(string thirdPartyId) => Create(ProfileIdKind.ThirdPartyId, thirdPartyId, nameof(thirdPartyId));
 
+    /// <summary>Identifies a profile by its Experience Cloud visitor id (ECID). Only the Profile Fetch API accepts it;
+    /// a <see cref="ProfileUpdate"/> for it throws.</summary>
+    /// <param name="ecid">The ECID, for example <c>12345678901234567890123456789012345678</c>.</param>
+    /// <returns>The profile id.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="ecid"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="ecid"/> is empty, white space, or not valid UTF-16.</exception>
+    public static ProfileId FromMarketingCloudVisitorId(string ecid) => Create(ProfileIdKind.MarketingCloudVisitorId, ecid, nameof(ecid));
+
     private static ProfileId Create(ProfileIdKind kind, string value, string paramName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value, paramName);
@@ -66,7 +79,7 @@ public sealed class ProfileId : IEquatable<ProfileId>
     public override int GetHashCode() => HashCode.Combine(Kind, StringComparer.Ordinal.GetHashCode(Value));
 
     /// <summary>Returns the kind of id only; the value is personal data and is never included.</summary>
-    /// <returns><c>mboxPC:***</c> or <c>mbox3rdPartyId:***</c>.</returns>
+    /// <returns><c>mboxPC:***</c>, <c>mbox3rdPartyId:***</c> or <c>marketingCloudVisitorId:***</c>.</returns>
     public override string ToString() => ParameterName + ":***";
 
     /// <summary>Compares two ids by kind and value.</summary>

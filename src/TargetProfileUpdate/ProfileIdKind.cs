@@ -8,4 +8,8 @@ public enum ProfileIdKind
 
     /// <summary>Your own customer id, sent as <c>mbox3rdPartyId</c>.</summary>
     ThirdPartyId = 1,
+
+    /// <summary>The Experience Cloud visitor id (ECID, <c>marketingCloudVisitorId</c>). Accepted by the Profile Fetch API
+    /// only: the Single Profile Update API and bulk files cannot address a profile by ECID.</summary>
+    MarketingCloudVisitorId = 2,
 }

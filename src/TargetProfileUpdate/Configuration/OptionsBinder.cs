@@ -27,6 +27,18 @@ internal static class OptionsBinder
         Bind(configuration, "Method", ParseMethod, v => options.Method = v);
         Bind(configuration, "MaxGetRequestBytes", ParseInt, v => options.MaxGetRequestBytes = v);
         Bind(configuration, "MaxPostRequestBytes", ParseInt, v => options.MaxPostRequestBytes = v);
+        Bind(configuration, "MaxConnectionsPerServer", ParseInt, v => options.MaxConnectionsPerServer = v);
+
+        var imsSection = configuration.GetSection("AdobeIms");
+        var ims = options.AdobeIms;
+        Bind(imsSection, "ClientId", ParseString, v => ims.ClientId = v);
+        Bind(imsSection, "ClientSecret", ParseString, v => ims.ClientSecret = v);
+        Bind(imsSection, "Scopes", ParseString, v => ims.Scopes = v);
+        Bind(imsSection, "Tenant", ParseString, v => ims.Tenant = v);
+        Bind(imsSection, "ImsTokenEndpoint", ParseUri, v => ims.ImsTokenEndpoint = v!);
+        Bind(imsSection, "AdminApiBaseAddress", ParseUri, v => ims.AdminApiBaseAddress = v!);
+        Bind(imsSection, "RefreshBeforeExpiry", ParseTimeSpan, v => ims.RefreshBeforeExpiry = v);
+        Bind(imsSection, "CreateTokenIfMissing", ParseBool, v => ims.CreateTokenIfMissing = v);
 
         var section = configuration.GetSection("Resilience");
         var r = options.Resilience;
@@ -50,6 +62,8 @@ internal static class OptionsBinder
         Bind(quotaSection, "Window", ParseTimeSpan, v => q.Window = v);
         Bind(quotaSection, "RequestsPerSecond", ParseDouble, v => q.RequestsPerSecond = v);
     }
+
+    private static (bool, string) ParseString(string v) => (true, v);
 
     private static (bool, int) ParseInt(string v) => (int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i), i);
 

@@ -65,8 +65,14 @@ internal sealed class TargetProfileUpdateOptionsValidator : IValidateOptions<Tar
             failures.Add(P + "MaxPostRequestBytes must be positive (default 60000).");
         }
 
+        if (options.MaxConnectionsPerServer is < 1 or > 10_000)
+        {
+            failures.Add(P + "MaxConnectionsPerServer must be between 1 and 10000 (default 100).");
+        }
+
         ValidateResilience(options.Resilience, failures);
         ValidateQuota(options.Quota, failures);
+        ValidateIms(options.AdobeIms, failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -95,10 +101,11 @@ internal sealed class TargetProfileUpdateOptionsValidator : IValidateOptions<Tar
             failures.Add(P + "MaxRetryAttempts must be between 0 and 10.");
         }
 
-        RequirePositive(r.BaseDelay, "BaseDelay", failures);
-        RequirePositive(r.MaxDelay, "MaxDelay", failures);
-        RequirePositive(r.AttemptTimeout, "AttemptTimeout", failures);
-        RequirePositive(r.TotalTimeout, "TotalTimeout", failures);
+        // The ranges Polly accepts, checked here so a value it would refuse fails at host start, naming the key.
+        RequireRange(r.BaseDelay, "BaseDelay", TimeSpan.FromTicks(1), OneDay, failures);
+        RequireRange(r.MaxDelay, "MaxDelay", TimeSpan.FromTicks(1), OneDay, failures);
+        RequireRange(r.AttemptTimeout, "AttemptTimeout", TimeSpan.FromMilliseconds(10), OneDay, failures);
+        RequireRange(r.TotalTimeout, "TotalTimeout", TimeSpan.FromMilliseconds(10), OneDay, failures);
         if (r.MaxDelay < r.BaseDelay)
         {
             failures.Add(P + "MaxDelay must not be shorter than BaseDelay.");
@@ -126,22 +133,70 @@ internal sealed class TargetProfileUpdateOptionsValidator : IValidateOptions<Tar
                 failures.Add(P + "CircuitBreakerMinimumThroughput must be at least 2.");
             }
 
-            if (r.CircuitBreakerSamplingDuration < TimeSpan.FromMilliseconds(500))
-            {
-                failures.Add(P + "CircuitBreakerSamplingDuration must be at least 500 ms.");
-            }
+            RequireRange(r.CircuitBreakerSamplingDuration, "CircuitBreakerSamplingDuration", TimeSpan.FromMilliseconds(500), OneDay, failures);
+            RequireRange(r.CircuitBreakerBreakDuration, "CircuitBreakerBreakDuration", TimeSpan.FromMilliseconds(500), OneDay, failures);
+        }
 
-            if (r.CircuitBreakerBreakDuration < TimeSpan.FromMilliseconds(500))
+        static void RequireRange(TimeSpan value, string field, TimeSpan min, TimeSpan max, List<string> failures)
+        {
+            if (value < min || value > max)
             {
-                failures.Add(P + "CircuitBreakerBreakDuration must be at least 500 ms.");
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{P}{field} must be a duration from {Describe(min)} to {Describe(max)}."));
             }
         }
 
-        static void RequirePositive(TimeSpan value, string field, List<string> failures)
+        static string Describe(TimeSpan t) => t == OneDay ? "1 day" : t.TotalMilliseconds >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds:0.###} ms")
+            : "1 tick";
+    }
+
+    private static readonly TimeSpan OneDay = TimeSpan.FromDays(1);
+
+    private static void ValidateIms(AdobeImsOptions? ims, List<string> failures)
+    {
+        const string P = TargetProfileUpdateOptions.SectionName + ":AdobeIms:";
+        if (ims is null)
         {
-            if (value <= TimeSpan.Zero || value == System.Threading.Timeout.InfiniteTimeSpan)
+            failures.Add(P.TrimEnd(':') + " must not be null.");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(ims.ClientId))
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(ims.ClientSecret))
+        {
+            failures.Add(P + "ClientSecret is required when AdobeIms:ClientId is set (the OAuth Server-to-Server credential's secret).");
+        }
+
+        if (string.IsNullOrWhiteSpace(ims.Scopes))
+        {
+            failures.Add(P + "Scopes is required when AdobeIms:ClientId is set (comma-separated, as the Developer Console shows them).");
+        }
+
+        if (string.IsNullOrWhiteSpace(ims.Tenant))
+        {
+            failures.Add(P + "Tenant is required when AdobeIms:ClientId is set (your Target tenant, as in https://mc.adobe.io/{tenant}/target).");
+        }
+
+        CheckEndpoint(ims.ImsTokenEndpoint, "ImsTokenEndpoint");
+        CheckEndpoint(ims.AdminApiBaseAddress, "AdminApiBaseAddress");
+        if (ims.RefreshBeforeExpiry < TimeSpan.Zero || ims.RefreshBeforeExpiry > TimeSpan.FromHours(12))
+        {
+            failures.Add(P + "RefreshBeforeExpiry must be a duration from 0 to 12 hours (default 5 minutes).");
+        }
+
+        void CheckEndpoint(Uri? uri, string field)
+        {
+            if (uri is null || !uri.IsAbsoluteUri)
             {
-                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{P}{field} must be a positive duration."));
+                failures.Add(P + field + " must be an absolute URI.");
+            }
+            else if (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
+            {
+                failures.Add(P + field + " must use https (plain http is allowed only for a loopback host such as the emulator).");
             }
         }
     }

@@ -1,94 +1,122 @@
 using System;
-using System.Diagnostics.Metrics;
 using System.Linq;
 using System.Threading;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TargetProfileUpdate.Configuration;
+using TargetProfileUpdate.DependencyInjection;
 using TargetProfileUpdate.Diagnostics;
 using TargetProfileUpdate.Http;
-using TargetProfileUpdate.Resilience;
 
 // Public DI entry points live in the library's own namespace, as Microsoft recommends for non-Microsoft packages.
 #pragma warning disable IDE0130 // Namespace does not match folder structure
 namespace TargetProfileUpdate;
 #pragma warning restore IDE0130
 
-/// <summary>Registers the profile update client with <see cref="IServiceCollection"/>.</summary>
+/// <summary>Registers the Adobe Target profile clients of one account (default or named) with <see cref="IServiceCollection"/>.</summary>
 public static class TargetProfileUpdateServiceCollectionExtensions
 {
-    /// <summary>The name of the <see cref="System.Net.Http.HttpClient"/> the client uses (for <c>IHttpClientFactory</c> configuration).</summary>
+    /// <summary>The name of the default account's <see cref="System.Net.Http.HttpClient"/> (a named account's is <c>TargetProfileUpdate:{name}</c>).</summary>
     public const string HttpClientName = "TargetProfileUpdate";
 
     /// <summary>
-    /// Registers <see cref="IProfileUpdateClient"/> (a typed <see cref="System.Net.Http.HttpClient"/> with the SDK's
-    /// resilience handler and no URL logging) and validates the options when the host starts. Calling it again only adds configuration.
+    /// Registers the default account: <see cref="IProfileUpdateClient"/> and <see cref="IProfileFetchClient"/> (singletons,
+    /// thread-safe), with options validated when the host starts. Calling it again only adds configuration.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options, for example <c>o =&gt; o.ClientCode = "acme"</c>.</param>
-    /// <returns>The HTTP client builder, to chain your own handlers.</returns>
+    /// <returns>The account's builder, to add a token provider, a quota or your own HTTP handlers.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    public static IHttpClientBuilder AddTargetProfileUpdate(this IServiceCollection services, Action<TargetProfileUpdateOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<TargetProfileUpdateOptions>().Configure(configure);
-        return AddCore(services);
-    }
+    public static TargetProfileUpdateBuilder AddTargetProfileUpdate(this IServiceCollection services, Action<TargetProfileUpdateOptions> configure) =>
+        AddTargetProfileUpdate(services, Options.DefaultName, configure);
 
     /// <summary>
-    /// Registers <see cref="IProfileUpdateClient"/> with options bound from a configuration section
-    /// (usually <c>configuration.GetSection(TargetProfileUpdateOptions.SectionName)</c>), validated when the host starts.
+    /// Registers the default account with options bound from a configuration section (usually
+    /// <c>configuration.GetSection(TargetProfileUpdateOptions.SectionName)</c>), validated when the host starts.
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configuration">The section holding <c>ClientCode</c>, <c>BaseAddress</c>, <c>Resilience</c> and the other options.</param>
-    /// <returns>The HTTP client builder, to chain your own handlers.</returns>
+    /// <param name="configuration">The section holding <c>ClientCode</c>, <c>BaseAddress</c>, <c>AdobeIms</c>, <c>Resilience</c> and the other options.</param>
+    /// <returns>The account's builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    public static IHttpClientBuilder AddTargetProfileUpdate(this IServiceCollection services, IConfiguration configuration)
+    public static TargetProfileUpdateBuilder AddTargetProfileUpdate(this IServiceCollection services, IConfiguration configuration) =>
+        AddTargetProfileUpdate(services, Options.DefaultName, configuration);
+
+    /// <summary>
+    /// Registers a named account: keyed services (<c>[FromKeyedServices(name)] IProfileUpdateClient</c>,
+    /// <c>GetRequiredKeyedService&lt;IProfileFetchClient&gt;(name)</c>) with their own options, HTTP client, token provider,
+    /// quota and circuit breakers. A token or header of one account never reaches another account's host.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="name">The account's name: the services' key.</param>
+    /// <param name="configure">Sets the account's options.</param>
+    /// <returns>The account's builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static TargetProfileUpdateBuilder AddTargetProfileUpdate(this IServiceCollection services, string name, Action<TargetProfileUpdateOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<TargetProfileUpdateOptions>().Configure(options => OptionsBinder.Bind(configuration, options));
-        return AddCore(services);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<TargetProfileUpdateOptions>(name).Configure(configure);
+        return AddCore(services, name);
     }
 
-    private static IHttpClientBuilder AddCore(IServiceCollection services)
+    /// <summary>Registers a named account with options bound from a configuration section, validated when the host starts.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="name">The account's name: the services' key.</param>
+    /// <param name="configuration">The account's section.</param>
+    /// <returns>The account's builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static TargetProfileUpdateBuilder AddTargetProfileUpdate(this IServiceCollection services, string name, IConfiguration configuration)
     {
-        services.AddOptions<TargetProfileUpdateOptions>().ValidateOnStart();
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<TargetProfileUpdateOptions>(name).Configure(options => OptionsBinder.Bind(configuration, options));
+        services.AddSingleton<IOptionsChangeTokenSource<TargetProfileUpdateOptions>>(new ConfigurationChangeTokenSource<TargetProfileUpdateOptions>(name, configuration));
+        return AddCore(services, name);
+    }
+
+    /// <summary>The <see cref="System.Net.Http.HttpClient"/> name of an account.</summary>
+    internal static string HttpClientNameFor(string name) => name.Length == 0 ? HttpClientName : HttpClientName + ":" + name;
+
+    private static TargetProfileUpdateBuilder AddCore(IServiceCollection services, string name)
+    {
+        var builder = new TargetProfileUpdateBuilder(services, name);
+        services.AddOptions<TargetProfileUpdateOptions>(name).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TargetProfileUpdateOptions>>(TargetProfileUpdateOptionsValidator.Instance));
 
-        if (services.Any(d => d.ServiceType == typeof(RegistrationMarker)))
+        if (services.Any(d => d.ServiceType == typeof(RegistrationMarker) && d.IsKeyedService && Equals(d.ServiceKey, name)))
         {
-            return services.AddHttpClient(HttpClientName);
+            return builder;
         }
 
-        services.AddSingleton<RegistrationMarker>();
-        services.TryAddSingleton(static sp => new ProfileUpdateTelemetry(sp.GetService<IMeterFactory>()));
-        services.TryAddSingleton<IProfileUpdateQuota>(static sp =>
+        services.AddKeyedSingleton<RegistrationMarker>(name);
+        services.TryAddSingleton(static sp => new ProfileUpdateTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddKeyedSingleton<TargetAccount>(name, (sp, _) => new TargetAccount(sp, name));
+        services.AddKeyedSingleton<IProfileUpdateClient>(name, (sp, _) => new ProfileUpdateClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
+        services.AddKeyedSingleton<IProfileFetchClient>(name, (sp, _) => new ProfileFetchClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
+        if (name.Length == 0)
         {
-            var quota = sp.GetRequiredService<IOptions<TargetProfileUpdateOptions>>().Value.Quota;
-            return new SlidingWindowQuota(quota.PermitLimit, quota.Window, sp.GetService<TimeProvider>());
-        });
-        services.TryAddSingleton<ProfileUpdatePipelineProvider>();
-        var builder = services.AddHttpClient<IProfileUpdateClient, ProfileUpdateClient>(
-            HttpClientName,
-            static (httpClient, sp) => new ProfileUpdateClient(
-                httpClient,
-                sp.GetRequiredService<IOptions<TargetProfileUpdateOptions>>().Value,
-                sp.GetService<ILogger<ProfileUpdateClient>>(),
-                sp.GetRequiredService<ProfileUpdateTelemetry>()));
-        builder.ConfigurePrimaryHttpMessageHandler(static () => HttpHandlerFactory.CreatePrimaryHandler());
-        builder.ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan);
-        builder.AddHttpMessageHandler(static sp => sp.GetRequiredService<ProfileUpdatePipelineProvider>().CreateHandler());
+            services.TryAddSingleton<IProfileUpdateClient>(static sp => sp.GetRequiredKeyedService<IProfileUpdateClient>(Options.DefaultName));
+            services.TryAddSingleton<IProfileFetchClient>(static sp => sp.GetRequiredKeyedService<IProfileFetchClient>(Options.DefaultName));
+        }
+
+        var http = services.AddHttpClient(HttpClientNameFor(name));
+        http.ConfigurePrimaryHttpMessageHandler(sp => HttpHandlerFactory.CreatePrimaryHandler(
+            sp.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>().Get(name).MaxConnectionsPerServer));
+        http.ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan);
+
+        // The account holds one HttpClient for its life; the primary handler recycles pooled connections itself
+        // (PooledConnectionLifetime), so DNS changes are seen without IHttpClientFactory's handler rotation.
+        http.SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
         // HttpClientFactory's own loggers write the full request URI (ids and values) and, at Trace, headers (the token).
-        builder.RemoveAllLoggers();
+        http.RemoveAllLoggers();
         return builder;
     }
 
-    /// <summary>Marks that the client is registered, so a second call adds nothing twice.</summary>
+    /// <summary>Marks that an account name is registered, so a second call adds nothing twice.</summary>
     private sealed class RegistrationMarker;
 }

@@ -18,8 +18,8 @@ internal static partial class Log
     public static partial void Accepted(ILogger logger, string httpMethod, int attempts, double elapsedMilliseconds);
 
     [LoggerMessage(EventId = 3, EventName = "ProfileUpdateRetrying", Level = LogLevel.Debug,
-        Message = "Retrying profile update after {Reason}: attempt {Attempt} follows in {DelayMilliseconds} ms.")]
-    public static partial void Retrying(ILogger logger, string reason, int attempt, double delayMilliseconds);
+        Message = "Retrying {Endpoint} call after {Reason}: attempt {Attempt} follows in {DelayMilliseconds} ms.")]
+    public static partial void Retrying(ILogger logger, string endpoint, string reason, int attempt, double delayMilliseconds);
 
     [LoggerMessage(EventId = 4, EventName = "ProfileUpdateFailed", Level = LogLevel.Warning,
         Message = "Profile update failed: {Reason}, status {StatusCode}, {Attempts} attempt(s), transient: {IsTransient}.")]
@@ -30,12 +30,16 @@ internal static partial class Log
     public static partial void TooLarge(ILogger logger, string httpMethod, int requestBytes, int limitBytes);
 
     [LoggerMessage(EventId = 6, EventName = "ProfileUpdateCircuitOpened", Level = LogLevel.Warning,
-        Message = "Profile update circuit opened for {BreakMilliseconds} ms after repeated server failures; updates fail fast until it closes.")]
-    public static partial void CircuitOpened(ILogger logger, double breakMilliseconds);
+        Message = "The {Endpoint} circuit opened for {BreakMilliseconds} ms after repeated server failures; calls fail fast until it closes.")]
+    public static partial void CircuitOpened(ILogger logger, string endpoint, double breakMilliseconds);
 
     [LoggerMessage(EventId = 7, EventName = "ProfileUpdateCircuitClosed", Level = LogLevel.Information,
-        Message = "Profile update circuit closed; updates are sent again.")]
-    public static partial void CircuitClosed(ILogger logger);
+        Message = "The {Endpoint} circuit closed; calls are sent again.")]
+    public static partial void CircuitClosed(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 8, EventName = "ProfileApiTokenRefreshFailed", Level = LogLevel.Warning,
+        Message = "Refreshing the profile API token failed at step {Step} (status {StatusCode}); the cached token is still valid and stays in use.")]
+    public static partial void TokenRefreshFailed(ILogger logger, string step, int? statusCode);
 
     /// <summary>A reason from a fixed set, for logs and tags: never an exception message.</summary>
     public static string Reason(Exception exception) => exception switch

@@ -13,6 +13,7 @@ internal sealed class ProfileUpdateTelemetry
     public const string Name = "TargetProfileUpdate";
     public const string UpdateActivityName = "TargetProfileUpdate.Update";
     public const string AttemptActivityName = "TargetProfileUpdate.Attempt";
+    public const string FetchActivityName = "TargetProfileUpdate.Fetch";
 
     public static readonly ActivitySource ActivitySource = new(Name, typeof(ProfileUpdateTelemetry).Assembly.GetName().Version?.ToString());
 
@@ -27,6 +28,8 @@ internal sealed class ProfileUpdateTelemetry
         RateLimited = Meter.CreateCounter<long>("target.profile_update.rate_limited", "{update}", "Updates refused for rate or quota reasons, by source (client or server).");
         RequestSize = Meter.CreateHistogram<int>("target.profile_update.request.size", "By", "Size of an update: the whole URL for GET, the body for POST.");
         Duration = Meter.CreateHistogram<double>("target.profile_update.duration", "s", "Time of an update, retries included.");
+        Fetches = Meter.CreateCounter<long>("target.profile_fetch.requests", "{request}", "Profile fetches, by outcome (found, not_found or a failure reason).");
+        FetchDuration = Meter.CreateHistogram<double>("target.profile_fetch.duration", "s", "Time of a profile fetch, retries included.");
     }
 
     /// <summary>The process-wide instance for clients created without DI.</summary>
@@ -45,6 +48,10 @@ internal sealed class ProfileUpdateTelemetry
     public Histogram<int> RequestSize { get; }
 
     public Histogram<double> Duration { get; }
+
+    public Counter<long> Fetches { get; }
+
+    public Histogram<double> FetchDuration { get; }
 
     /// <summary>A coarse size class for tags: never the exact size of one person's update.</summary>
     public static string SizeBucket(int bytes) => bytes switch

@@ -11,7 +11,7 @@ internal static class HttpHandlerFactory
     /// Redirects are not followed (a 3xx is an error, so a body is never re-sent to another origin),
     /// cookies are off, and pooled connections are recycled so DNS changes are seen.
     /// </summary>
-    public static SocketsHttpHandler CreatePrimaryHandler() => new()
+    public static SocketsHttpHandler CreatePrimaryHandler(int maxConnectionsPerServer = 100) => new()
     {
         AllowAutoRedirect = false,
         UseCookies = false,
@@ -19,5 +19,6 @@ internal static class HttpHandlerFactory
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         ConnectTimeout = TimeSpan.FromSeconds(10),
+        MaxConnectionsPerServer = maxConnectionsPerServer,
     };
 }

@@ -5,33 +5,38 @@ using System.Threading.Tasks;
 namespace TargetProfileUpdate.RateLimiting;
 
 /// <summary>
-/// Spreads requests evenly: at most one start every <c>1 / requestsPerSecond</c> seconds, waiting (not failing)
-/// for the next slot. For callers who want a nightly sync spread over the day rather than in a burst.
+/// Spreads HTTP attempts evenly: at most one start every <c>1 / requestsPerSecond</c> seconds. Pacing is queueing,
+/// not sending: callers wait their turn one at a time behind a gate, bounded only by their own token (never by an
+/// attempt or total timeout, which start after the turn). A caller that gives up leaves the queue and holds no slot,
+/// so the next caller takes the turn at once.
 /// </summary>
-internal sealed class RequestPacer(double requestsPerSecond, TimeProvider time)
+internal sealed class RequestPacer(double requestsPerSecond, TimeProvider time) : IDisposable
 {
-    private readonly long _intervalTicks = (long)(TimeSpan.TicksPerSecond / requestsPerSecond);
-    private readonly long _origin = time.GetTimestamp();
-    private long _nextSlotTicks;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeSpan _interval = TimeSpan.FromTicks(Math.Max(1, (long)(TimeSpan.TicksPerSecond / requestsPerSecond)));
+    private long _lastStart = long.MinValue;
 
-    public Task WaitAsync(CancellationToken cancellationToken)
+    public async ValueTask WaitAsync(CancellationToken cancellationToken)
     {
-        long now = time.GetElapsedTime(_origin).Ticks;
-        long slot;
-        long observed = Volatile.Read(ref _nextSlotTicks);
-        while (true)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            slot = Math.Max(now, observed);
-            long seen = Interlocked.CompareExchange(ref _nextSlotTicks, slot + _intervalTicks, observed);
-            if (seen == observed)
+            if (_lastStart != long.MinValue)
             {
-                break;
+                var wait = _interval - time.GetElapsedTime(_lastStart);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            observed = seen;
+            _lastStart = time.GetTimestamp();
         }
-
-        long wait = slot - now;
-        return wait <= 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromTicks(wait), time, cancellationToken);
+        finally
+        {
+            _gate.Release();
+        }
     }
+
+    public void Dispose() => _gate.Dispose();
 }

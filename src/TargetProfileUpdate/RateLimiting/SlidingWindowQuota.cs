@@ -1,6 +1,8 @@
 using System;
 using System.Threading;
+using System.Threading.RateLimiting;
 using System.Threading.Tasks;
+using TargetProfileUpdate.RateLimiting;
 
 namespace TargetProfileUpdate;
 
@@ -8,9 +10,15 @@ namespace TargetProfileUpdate;
 /// A per-process rolling-window quota: at most <c>permitLimit</c> permits in any <c>window</c>. The window is
 /// kept as a ring of segments (1,440 by default: one minute for 24 hours), so memory stays constant whatever
 /// the limit; a permit counts until its whole segment has left the window, so the guard never lets more
-/// through than the limit (it may refuse up to one segment early). Thread-safe.
+/// through than the limit (it may refuse up to one segment early). Thread-safe. It never queues: a refused lease
+/// carries <see cref="MetadataName.RetryAfter"/>, the time until enough of the window has expired.
 /// </summary>
-public sealed class SlidingWindowQuota : IProfileUpdateQuota
+/// <remarks>
+/// It is a <see cref="RateLimiter"/>, the ecosystem's extension point: the client takes one permit per HTTP attempt
+/// with <see cref="RateLimiter.AcquireAsync(int, CancellationToken)"/>. Plug in another (for example the Redis one of
+/// <c>TargetProfileUpdate.Redis</c>) with <c>TargetProfileUpdateBuilder.UseQuota</c>.
+/// </remarks>
+public sealed class SlidingWindowQuota : RateLimiter
 {
     private readonly object _gate = new();
     private readonly int _limit;
@@ -57,23 +65,45 @@ public sealed class SlidingWindowQuota : IProfileUpdateQuota
     }
 
     /// <inheritdoc />
-    public ValueTask<QuotaPermit> TryAcquireAsync(CancellationToken cancellationToken = default) => new(TryAcquire());
+    public override TimeSpan? IdleDuration => null;
 
-    /// <summary>Takes one permit, or says how long until one returns.</summary>
-    /// <returns>The decision.</returns>
-    public QuotaPermit TryAcquire()
+    /// <inheritdoc />
+    public override RateLimiterStatistics? GetStatistics()
     {
+        lock (_gate)
+        {
+            Expire(CurrentSegment());
+            return new RateLimiterStatistics { CurrentAvailablePermits = _limit - _total, CurrentQueuedCount = 0 };
+        }
+    }
+
+    /// <inheritdoc />
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) => Acquire(permitCount);
+
+    /// <inheritdoc />
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled<RateLimitLease>(cancellationToken) : new(Acquire(permitCount));
+
+    private RateLimitLease Acquire(int permitCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _limit);
         lock (_gate)
         {
             long now = CurrentSegment();
             Expire(now);
-            if (_total < _limit)
+            if (permitCount == 0)
+            {
+                return _total < _limit ? Leases.Granted : Leases.Refused(TimeSpan.FromTicks(_segmentTicks));
+            }
+
+            if (_total + permitCount <= _limit)
             {
                 int slot = (int)(now % _counts.Length);
                 _segments[slot] = now;
-                _counts[slot]++;
-                _total++;
-                return QuotaPermit.Granted;
+                _counts[slot] += permitCount;
+                _total += permitCount;
+                return Leases.Granted;
             }
 
             // The oldest segment still counted leaves the window when the current one is that many segments later.
@@ -88,7 +118,7 @@ public sealed class SlidingWindowQuota : IProfileUpdateQuota
 
             long leavesAtTicks = (oldest + _counts.Length) * _segmentTicks;
             long elapsedTicks = _time.GetElapsedTime(_origin).Ticks;
-            return QuotaPermit.Refused(TimeSpan.FromTicks(Math.Max(1, leavesAtTicks - elapsedTicks)));
+            return Leases.Refused(TimeSpan.FromTicks(Math.Max(1, leavesAtTicks - elapsedTicks)));
         }
     }
 

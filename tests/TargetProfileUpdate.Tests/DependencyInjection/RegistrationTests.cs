@@ -14,7 +14,7 @@ public sealed class RegistrationTests
     {
         var handler = new RecordingHandler();
         var services = new ServiceCollection();
-        services.AddTargetProfileUpdate(o => o.ClientCode = "demo").ConfigurePrimaryHttpMessageHandler(() => handler);
+        services.AddTargetProfileUpdate(o => o.ClientCode = "demo").ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
         services.AddSingleton<SingletonConsumer>();
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
 
@@ -38,12 +38,13 @@ public sealed class RegistrationTests
             o.Resilience.MaxRetryAttempts = 1;
             o.Resilience.BaseDelay = o.Resilience.MaxDelay = TimeSpan.FromMilliseconds(1);
         });
-        services.AddTargetProfileUpdate(o => o.AuthorizationToken = "tok").ConfigurePrimaryHttpMessageHandler(() => handler);
+        services.AddTargetProfileUpdate(o => o.AuthorizationToken = "tok").ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
         using var provider = services.BuildServiceProvider();
 
         await Assert.ThrowsAsync<ProfileUpdateException>(() => provider.GetRequiredService<IProfileUpdateClient>().UpdateAsync(ProfileUpdate.ForPcId("pc").Set("a", "1")));
 
-        Assert.Single(services, d => d.ServiceType == typeof(IProfileUpdateClient));
+        Assert.Single(services, d => d.ServiceType == typeof(IProfileUpdateClient) && !d.IsKeyedService);
+        Assert.Single(services, d => d.ServiceType == typeof(IProfileUpdateClient) && d.IsKeyedService);
         Assert.Equal(2, handler.Requests.Count);
         Assert.All(handler.Requests, r => Assert.Equal("Bearer tok", r.Authorization));
     }
@@ -65,7 +66,7 @@ public sealed class RegistrationTests
         }).Build();
         var handler = new RecordingHandler();
         var services = new ServiceCollection();
-        services.AddTargetProfileUpdate(configuration.GetSection(TargetProfileUpdateOptions.SectionName)).ConfigurePrimaryHttpMessageHandler(() => handler);
+        services.AddTargetProfileUpdate(configuration.GetSection(TargetProfileUpdateOptions.SectionName)).ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
         using var provider = services.BuildServiceProvider();
 
         var options = provider.GetRequiredService<IOptions<TargetProfileUpdateOptions>>().Value;

@@ -23,7 +23,7 @@ public sealed class TelemetryTests
             o.AuthorizationToken = Token;
             o.Resilience.BaseDelay = o.Resilience.MaxDelay = TimeSpan.FromMilliseconds(1);
             configure?.Invoke(o);
-        }).ConfigurePrimaryHttpMessageHandler(() => handler);
+        }).ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
         return services.BuildServiceProvider().GetRequiredService<IProfileUpdateClient>();
     }
 
@@ -96,7 +96,7 @@ public sealed class TelemetryTests
 
         Assert.Equal("TargetProfileUpdate", Assert.Single(meters.Created).Name);
         Assert.Contains(("target.profile_update.sent", 1, "http.request.method=GET"), measurements);
-        Assert.Contains(("target.profile_update.retried", 1, string.Empty), measurements);
+        Assert.Contains(("target.profile_update.retried", 1, "endpoint=update"), measurements);
         Assert.Contains(("target.profile_update.failed", 1, "reason=http_error"), measurements);
         Assert.Contains(("target.profile_update.failed", 1, "reason=rate_limited"), measurements);
         Assert.Contains(("target.profile_update.rate_limited", 1, "source=client"), measurements);

@@ -19,7 +19,7 @@ public sealed class ResponseTests
             o.ClientCode = TestClients.ClientCode;
             o.Resilience.BaseDelay = TimeSpan.FromMilliseconds(1);
             o.Resilience.MaxDelay = TimeSpan.FromMilliseconds(1);
-        }).ConfigurePrimaryHttpMessageHandler(() => mock);
+        }).ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => mock));
         return services.BuildServiceProvider().GetRequiredService<IProfileUpdateClient>();
     }
 

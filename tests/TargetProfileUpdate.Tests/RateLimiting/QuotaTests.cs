@@ -1,4 +1,5 @@
 using System.Net;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TargetProfileUpdate.Tests.TestSupport;
@@ -7,6 +8,14 @@ namespace TargetProfileUpdate.Tests.RateLimiting;
 
 public sealed class QuotaTests
 {
+    private readonly record struct Permit(bool IsGranted, TimeSpan RetryAfter);
+
+    private static Permit Take(RateLimiter quota)
+    {
+        using var lease = quota.AttemptAcquire(1);
+        return new Permit(lease.IsAcquired, lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.Zero);
+    }
+
     private static ProfileUpdate Update(int n = 0) => ProfileUpdate.ForThirdPartyId("crm-1").Set("n", n);
 
     [Fact]
@@ -15,17 +24,17 @@ public sealed class QuotaTests
         var time = new FakeTimeProvider();
         var quota = new SlidingWindowQuota(3, TimeSpan.FromSeconds(10), time, segments: 10);
 
-        Assert.True(quota.TryAcquire().IsGranted);
-        Assert.True(quota.TryAcquire().IsGranted);
-        Assert.True(quota.TryAcquire().IsGranted);
-        var refused = quota.TryAcquire();
+        Assert.True(Take(quota).IsGranted);
+        Assert.True(Take(quota).IsGranted);
+        Assert.True(Take(quota).IsGranted);
+        var refused = Take(quota);
 
         Assert.False(refused.IsGranted);
         Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(11));
         time.Advance(TimeSpan.FromSeconds(5));
-        Assert.False(quota.TryAcquire().IsGranted);
+        Assert.False(Take(quota).IsGranted);
         time.Advance(TimeSpan.FromSeconds(6));
-        Assert.True(quota.TryAcquire().IsGranted);
+        Assert.True(Take(quota).IsGranted);
     }
 
     [Fact]
@@ -33,17 +42,17 @@ public sealed class QuotaTests
     {
         var time = new FakeTimeProvider();
         var quota = new SlidingWindowQuota(3, TimeSpan.FromSeconds(10), time, segments: 10);
-        quota.TryAcquire();
-        quota.TryAcquire();
+        Take(quota);
+        Take(quota);
         time.Advance(TimeSpan.FromSeconds(5));
-        quota.TryAcquire();
+        Take(quota);
 
         time.Advance(TimeSpan.FromSeconds(6)); // the two from t=0 have left the window, the one from t=5 has not
 
         Assert.Equal(1, quota.Used);
-        Assert.True(quota.TryAcquire().IsGranted);
-        Assert.True(quota.TryAcquire().IsGranted);
-        var refused = quota.TryAcquire();
+        Assert.True(Take(quota).IsGranted);
+        Assert.True(Take(quota).IsGranted);
+        var refused = Take(quota);
         Assert.False(refused.IsGranted);
         Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6));
     }
@@ -53,13 +62,13 @@ public sealed class QuotaTests
     {
         var time = new FakeTimeProvider();
         var quota = new SlidingWindowQuota(2, TimeSpan.FromHours(24), time);
-        quota.TryAcquire();
-        quota.TryAcquire();
+        Take(quota);
+        Take(quota);
 
         time.Advance(TimeSpan.FromDays(30));
 
         Assert.Equal(0, quota.Used);
-        Assert.True(quota.TryAcquire().IsGranted);
+        Assert.True(Take(quota).IsGranted);
     }
 
     [Fact]
@@ -70,7 +79,7 @@ public sealed class QuotaTests
 
         Parallel.For(0, 20_000, _ =>
         {
-            if (quota.TryAcquire().IsGranted)
+            if (Take(quota).IsGranted)
             {
                 Interlocked.Increment(ref granted);
             }
@@ -119,13 +128,14 @@ public sealed class QuotaTests
     }
 
     [Fact]
-    public async Task UpdateAsync_UsesARegisteredSharedQuota()
+    public async Task UpdateAsync_UsesTheQuotaPluggedIntoTheBuilder()
     {
         var handler = new RecordingHandler();
         var shared = new CountingQuota(grant: 1);
         var services = new ServiceCollection();
-        services.AddSingleton<IProfileUpdateQuota>(shared);
-        services.AddTargetProfileUpdate(o => o.ClientCode = "demo").ConfigurePrimaryHttpMessageHandler(() => handler);
+        services.AddTargetProfileUpdate(o => o.ClientCode = "demo")
+            .UseQuota(_ => shared)
+            .ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
         var client = services.BuildServiceProvider().GetRequiredService<IProfileUpdateClient>();
 
         await client.UpdateAsync(Update(1));
@@ -152,13 +162,33 @@ public sealed class QuotaTests
         Assert.Equal(2, handler.Requests.Count);
     }
 
-    private sealed class CountingQuota(int grant) : IProfileUpdateQuota
+    private sealed class CountingQuota(int grant) : RateLimiter
     {
         private int _calls;
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public ValueTask<QuotaPermit> TryAcquireAsync(CancellationToken cancellationToken = default) =>
-            new(Interlocked.Increment(ref _calls) <= grant ? QuotaPermit.Granted : QuotaPermit.Refused(TimeSpan.FromMinutes(7)));
+        public override TimeSpan? IdleDuration => null;
+
+        public override RateLimiterStatistics? GetStatistics() => null;
+
+        protected override RateLimitLease AttemptAcquireCore(int permitCount) => Next();
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) => new(Next());
+
+        private Lease Next() => Interlocked.Increment(ref _calls) <= grant ? new Lease(true) : new Lease(false);
+
+        private sealed class Lease(bool acquired) : RateLimitLease
+        {
+            public override bool IsAcquired => acquired;
+
+            public override IEnumerable<string> MetadataNames => acquired ? [] : [MetadataName.RetryAfter.Name];
+
+            public override bool TryGetMetadata(string metadataName, out object? metadata)
+            {
+                metadata = !acquired && metadataName == MetadataName.RetryAfter.Name ? TimeSpan.FromMinutes(7) : null;
+                return metadata is not null;
+            }
+        }
     }
 }

@@ -34,7 +34,7 @@ public static class TestClients
             o.Resilience.BaseDelay = TimeSpan.FromMilliseconds(1);
             o.Resilience.MaxDelay = TimeSpan.FromMilliseconds(2);
             configure?.Invoke(o);
-        }).ConfigurePrimaryHttpMessageHandler(() => handler);
+        }).ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         return (provider.GetRequiredService<IProfileUpdateClient>(), handler, provider);

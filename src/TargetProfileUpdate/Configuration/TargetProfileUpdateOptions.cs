@@ -35,6 +35,14 @@ public sealed class TargetProfileUpdateOptions
     /// (<c>mboxPC=…&amp;profile.name=value…</c>). Default: 60000 (Adobe documents 60 KB).</summary>
     public int MaxPostRequestBytes { get; set; } = 60000;
 
+    /// <summary>Gets or sets the most connections the client opens to one server. Default: 100. Concurrent calls beyond it
+    /// wait for a free connection (Adobe's edge is reached over HTTP/1.1, one call per connection at a time).</summary>
+    public int MaxConnectionsPerServer { get; set; } = 100;
+
+    /// <summary>Gets the Adobe IMS credentials used to fetch and refresh the profile API token automatically
+    /// (used when <see cref="AdobeImsOptions.ClientId"/> is set; otherwise <see cref="AuthorizationToken"/> is sent as is).</summary>
+    public AdobeImsOptions AdobeIms { get; set; } = new();
+
     /// <summary>Gets the retry, timeout and circuit-breaker settings.</summary>
     public ProfileUpdateResilienceOptions Resilience { get; set; } = new();
 
@@ -54,9 +62,24 @@ public sealed class TargetProfileUpdateOptions
         return text.EndsWith('/') ? BaseAddress : new Uri(text + "/", UriKind.Absolute);
     }
 
+    /// <summary>Copies every setting to <paramref name="target"/> (nested settings are copied by reference).</summary>
+    internal void CopyTo(TargetProfileUpdateOptions target)
+    {
+        target.ClientCode = ClientCode;
+        target.BaseAddress = BaseAddress;
+        target.AuthorizationToken = AuthorizationToken;
+        target.Method = Method;
+        target.MaxGetRequestBytes = MaxGetRequestBytes;
+        target.MaxPostRequestBytes = MaxPostRequestBytes;
+        target.MaxConnectionsPerServer = MaxConnectionsPerServer;
+        target.AdobeIms = AdobeIms;
+        target.Resilience = Resilience;
+        target.Quota = Quota;
+    }
+
     /// <summary>Describes the options without the token.</summary>
     /// <returns>A summary that is safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, Resilience = {{ {Resilience} }}, Quota = {{ {Quota} }}");
+        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, Quota = {{ {Quota} }}");
 }

@@ -28,12 +28,8 @@ internal static class ProfileUpdateRequestFactory
     /// </summary>
     public static Uri CreateUri(string url) => new(url, NoCanonicalization);
 
-    public static ProfileUpdateRequestMessage CreateGet(string updateUrl, ProfileUpdate update, int urlLength) =>
-        new(HttpMethod.Get, CreateUri(BuildGetUrl(updateUrl, update, urlLength)));
-
-    public static ProfileUpdateRequestMessage CreatePost(Uri updateUri, ProfileUpdate update, int bodyLength) =>
-        new(HttpMethod.Post, updateUri)
-        {
-            Content = new PooledFormContent(update, bodyLength),
-        };
+    /// <summary>Builds the message of one attempt: a GET to the URL built once per update, or a POST of the form body.</summary>
+    public static HttpRequestMessage CreateMessage(RequestState state) => state.Method == HttpMethod.Get
+        ? new HttpRequestMessage(HttpMethod.Get, state.RequestUri)
+        : new HttpRequestMessage(HttpMethod.Post, state.RequestUri) { Content = new PooledFormContent((ProfileUpdate)state.Payload!, state.RequestBytes) };
 }

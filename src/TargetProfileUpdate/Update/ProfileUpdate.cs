@@ -33,9 +33,17 @@ public sealed class ProfileUpdate
     /// <summary>Creates an update for the given profile.</summary>
     /// <param name="id">The profile to update.</param>
     /// <exception cref="ArgumentNullException"><paramref name="id"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is an ECID, which the Single Profile Update API does not accept.</exception>
     public ProfileUpdate(ProfileId id)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (id.Kind == ProfileIdKind.MarketingCloudVisitorId)
+        {
+            throw new ArgumentException(
+                "The Single Profile Update API cannot address a profile by ECID (marketingCloudVisitorId): use the PC id (mboxPC) or your third-party id (mbox3rdPartyId). Nothing was sent.",
+                nameof(id));
+        }
+
         Id = id;
     }
 

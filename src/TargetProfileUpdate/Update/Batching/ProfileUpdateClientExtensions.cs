@@ -25,11 +25,12 @@ public static class ProfileUpdateClientExtensions
     /// <exception cref="ArgumentNullException"><paramref name="client"/> or <paramref name="updates"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="ProfileBatchCanceledException">The token was canceled; its <c>PartialResult</c> accounts for every update taken.</exception>
+    /// <exception cref="ProfileBatchException">The source or the progress callback threw; its <c>PartialResult</c> accounts for every update taken and its inner exception is the cause.</exception>
     public static Task<ProfileBatchResult> UpdateManyAsync(this IProfileUpdateClient client, IEnumerable<ProfileUpdate> updates, ProfileBatchOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(updates);
-        return new BatchRunner(client, options).RunAsync(new SyncSource(updates), cancellationToken);
+        return new BatchRunner(client, options).RunAsync(updates, cancellationToken);
     }
 
     /// <summary>
@@ -44,11 +45,12 @@ public static class ProfileUpdateClientExtensions
     /// <exception cref="ArgumentNullException"><paramref name="client"/> or <paramref name="updates"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="ProfileBatchCanceledException">The token was canceled; its <c>PartialResult</c> accounts for every update taken.</exception>
+    /// <exception cref="ProfileBatchException">The source or the progress callback threw; its <c>PartialResult</c> accounts for every update taken and its inner exception is the cause.</exception>
     public static Task<ProfileBatchResult> UpdateManyAsync(this IProfileUpdateClient client, IAsyncEnumerable<ProfileUpdate> updates, ProfileBatchOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(updates);
-        return new BatchRunner(client, options).RunAsync(new AsyncSource(updates, cancellationToken), cancellationToken);
+        return new BatchRunner(client, options).RunAsync(updates, cancellationToken);
     }
 }
 

@@ -1,5 +1,8 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
+using System.IO;
 using System.Net.Http;
+using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -8,55 +11,62 @@ using Polly.Retry;
 using Polly.Timeout;
 using TargetProfileUpdate.Diagnostics;
 using TargetProfileUpdate.Http;
+using TargetProfileUpdate.RateLimiting;
 
 namespace TargetProfileUpdate.Resilience;
 
 /// <summary>
-/// Builds the SDK's resilience pipeline, outermost first: retry → circuit breaker → attempt timeout. It is built
-/// once per client registration, so the circuit breaker's state is shared by every request of that registration.
+/// Builds the resilience pipeline of one endpoint of one account: retry → circuit breaker → admission (pacing and the
+/// limiter) → attempt timeout. With resilience off it is admission → one timeout of <c>TotalTimeout</c>, so a hung
+/// server never holds a caller forever. Predicates only read: the per-call <see cref="RequestState"/> is written by the
+/// attempt and the admission alone.
 /// </summary>
-/// <remarks>
-/// The total budget (<see cref="ProfileUpdateResilienceOptions.TotalTimeout"/>) is enforced without a timeout
-/// strategy of its own (which would cost a cancellation source and ~470 bytes per update): each attempt's timeout
-/// is the smaller of <see cref="ProfileUpdateResilienceOptions.AttemptTimeout"/> and the budget left, and a retry
-/// whose delay would not leave room for another attempt within the budget is not made; the last outcome is
-/// returned instead. Backoff is exponential with jitter, computed here so that decision can see the delay.
-/// </remarks>
-internal static class ProfileUpdatePipelineFactory
+internal static class ProfileApiPipelineFactory
 {
-    /// <summary>Where the pipeline finds the request it is retrying.</summary>
-    public static readonly ResiliencePropertyKey<ProfileUpdateRequestMessage> RequestKey = new("TargetProfileUpdate.Request");
+    /// <summary>The shortest attempt worth starting within the total budget.</summary>
+    private static readonly TimeSpan MinimumAttempt = TimeSpan.FromMilliseconds(10);
 
-    public static ResiliencePipeline<HttpResponseMessage> Create(ProfileUpdateResilienceOptions options, TimeProvider timeProvider, ILogger logger, ProfileUpdateTelemetry telemetry)
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Polly validates strategy options with DataAnnotations; AdmissionStrategyOptions declares no members or attributes beyond ResilienceStrategyOptions.Name, which Polly itself keeps.")]
+    public static ResiliencePipeline<HttpResponseMessage> Create(
+        string endpoint,
+        ProfileUpdateResilienceOptions options,
+        RateLimiter? limiter,
+        RequestPacer? pacer,
+        TimeProvider timeProvider,
+        ILogger logger,
+        ProfileUpdateTelemetry telemetry)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
         {
-            Name = "TargetProfileUpdate",
+            Name = "TargetProfileUpdate." + endpoint,
             TimeProvider = timeProvider,
         };
 
-        if (options.MaxRetryAttempts > 0)
+        if (options.Enabled && options.MaxRetryAttempts > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 Name = "Retry",
                 MaxRetryAttempts = options.MaxRetryAttempts,
                 ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome, args.Context, options, timeProvider)),
-                DelayGenerator = static args => new ValueTask<TimeSpan?>(
-                    args.Context.Properties.TryGetValue(RequestKey, out var request) ? request.PendingDelay : null),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(RetryDelay(args.Outcome, args.Context, options, timeProvider)),
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
                 OnRetry = args =>
                 {
-                    string reason = Describe(args.Outcome);
-                    telemetry.Retried.Add(1);
-                    Log.Retrying(logger, reason, args.AttemptNumber + 2, args.RetryDelay.TotalMilliseconds);
+                    telemetry.Retried.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("endpoint", endpoint));
+                    if (logger.IsEnabled(LogLevel.Debug))
+                    {
+                        string reason = Describe(args.Outcome);
+                        Log.Retrying(logger, endpoint, reason, args.AttemptNumber + 2, args.RetryDelay.TotalMilliseconds);
+                    }
+
                     return default;
                 },
             });
         }
 
-        if (options.CircuitBreakerEnabled)
+        if (options.Enabled && options.CircuitBreakerEnabled)
         {
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
@@ -68,22 +78,26 @@ internal static class ProfileUpdatePipelineFactory
                 ShouldHandle = static args => new ValueTask<bool>(IsServerFailure(args.Outcome, args.Context)),
                 OnOpened = args =>
                 {
-                    Log.CircuitOpened(logger, args.BreakDuration.TotalMilliseconds);
+                    Log.CircuitOpened(logger, endpoint, args.BreakDuration.TotalMilliseconds);
                     return default;
                 },
                 OnClosed = _ =>
                 {
-                    Log.CircuitClosed(logger);
+                    Log.CircuitClosed(logger, endpoint);
                     return default;
                 },
             });
         }
 
+        builder.AddStrategy(_ => new AdmissionStrategy(limiter, pacer, timeProvider), new AdmissionStrategyOptions());
+
         builder.AddTimeout(new TimeoutStrategyOptions
         {
-            Name = "AttemptTimeout",
-            Timeout = options.AttemptTimeout,
-            TimeoutGenerator = args => new ValueTask<TimeSpan>(AttemptTimeout(args.Context, options, timeProvider)),
+            Name = options.Enabled ? "AttemptTimeout" : "Timeout",
+            Timeout = options.Enabled ? options.AttemptTimeout : options.TotalTimeout,
+            TimeoutGenerator = options.Enabled
+                ? args => new ValueTask<TimeSpan>(AttemptTimeout(args.Context, options, timeProvider))
+                : null,
         });
         return builder.Build();
     }
@@ -91,12 +105,6 @@ internal static class ProfileUpdatePipelineFactory
     /// <summary>Transient outcomes are retried; a <c>Retry-After</c> beyond the cap or the remaining budget stops retrying at once.</summary>
     internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ProfileUpdateResilienceOptions options, TimeProvider timeProvider)
     {
-        context.Properties.TryGetValue(RequestKey, out var request);
-        if (request is not null)
-        {
-            request.PendingDelay = null;
-        }
-
         TimeSpan? retryAfter = null;
         if (outcome.Exception is { } exception)
         {
@@ -120,37 +128,45 @@ internal static class ProfileUpdatePipelineFactory
             }
         }
 
-        if (request is null)
+        if (!context.Properties.TryGetValue(RequestState.Key, out var request))
         {
             return true;
         }
 
-        // The delay is decided here so the budget check can see it: the server's Retry-After, else backoff.
-        var delay = retryAfter ?? Backoff(request.Attempts, options);
-        if (timeProvider.GetElapsedTime(request.StartTimestamp) + delay + MinimumAttempt > options.TotalTimeout)
-        {
-            return false;
-        }
-
-        request.PendingDelay = delay;
-        return true;
+        // The budget check uses the longest delay the backoff could draw, so the decision never depends on the jitter.
+        var delay = retryAfter ?? BackoffCeiling(request.Attempts, options);
+        return timeProvider.GetElapsedTime(request.StartTimestamp) + delay + MinimumAttempt <= options.TotalTimeout;
     }
 
-    /// <summary>The shortest attempt worth starting within the total budget.</summary>
-    private static readonly TimeSpan MinimumAttempt = TimeSpan.FromMilliseconds(10);
+    private static TimeSpan? RetryDelay(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ProfileUpdateResilienceOptions options, TimeProvider timeProvider)
+    {
+        if (outcome.Result is { } response && RetryAfterParser.Parse(response, timeProvider.GetUtcNow()) is { } retryAfter)
+        {
+            return retryAfter;
+        }
+
+        int attempts = context.Properties.TryGetValue(RequestState.Key, out var request) ? request.Attempts : 1;
+        return Backoff(attempts, options);
+    }
+
+    /// <summary>The capped exponential delay before the jitter.</summary>
+    internal static TimeSpan BackoffCeiling(int attempts, ProfileUpdateResilienceOptions options)
+    {
+        double exponential = options.BaseDelay.Ticks * Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
+        return TimeSpan.FromTicks((long)Math.Min(exponential, options.MaxDelay.Ticks));
+    }
 
     /// <summary>Exponential backoff with "equal jitter": half the capped exponential delay, plus a random part of the other half.</summary>
     internal static TimeSpan Backoff(int attempts, ProfileUpdateResilienceOptions options)
     {
-        double exponential = options.BaseDelay.Ticks * Math.Pow(2, Math.Max(0, attempts - 1));
-        double capped = Math.Min(exponential, options.MaxDelay.Ticks);
+        double capped = BackoffCeiling(attempts, options).Ticks;
         return TimeSpan.FromTicks((long)((capped / 2) + (Random.Shared.NextDouble() * capped / 2)));
     }
 
     /// <summary>The attempt timeout, cut to what is left of the total budget.</summary>
     private static TimeSpan AttemptTimeout(ResilienceContext context, ProfileUpdateResilienceOptions options, TimeProvider timeProvider)
     {
-        if (!context.Properties.TryGetValue(RequestKey, out var request))
+        if (!context.Properties.TryGetValue(RequestState.Key, out var request) || request.StartTimestamp == 0)
         {
             return options.AttemptTimeout;
         }
@@ -164,10 +180,16 @@ internal static class ProfileUpdatePipelineFactory
             ? !context.CancellationToken.IsCancellationRequested && IsTransient(exception)
             : TransientStatus.IsServerFailure((int)outcome.Result!.StatusCode);
 
-    private static bool IsTransient(Exception exception) =>
-        exception is HttpRequestException or TimeoutRejectedException or System.IO.IOException
+    internal static bool IsTransient(Exception exception) =>
+        exception is HttpRequestException or TimeoutRejectedException or IOException
             || (exception is OperationCanceledException && exception is not ExecutionRejectedException);
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is { } exception ? Log.Reason(exception) : "HTTP " + ((int)outcome.Result!.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Options of the admission strategy (it has none of its own).</summary>
+    private sealed class AdmissionStrategyOptions : ResilienceStrategyOptions
+    {
+        public AdmissionStrategyOptions() => Name = "Admission";
+    }
 }

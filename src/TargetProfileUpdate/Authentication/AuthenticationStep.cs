@@ -1,0 +1,14 @@
+namespace TargetProfileUpdate;
+
+/// <summary>Which step of authentication failed.</summary>
+public enum AuthenticationStep
+{
+    /// <summary>The profile endpoint refused the token (401 or 403), after one forced refresh and one resend.</summary>
+    ProfileEndpoint = 0,
+
+    /// <summary>Adobe IMS refused to issue an access token (<c>POST /ims/token/v3</c>).</summary>
+    Ims = 1,
+
+    /// <summary>The Target Admin API did not give the profile token (<c>/target/authentication/token</c>).</summary>
+    AdminApi = 2,
+}

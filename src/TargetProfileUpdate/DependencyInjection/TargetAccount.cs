@@ -1,0 +1,111 @@
+using System;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TargetProfileUpdate.Authentication;
+using TargetProfileUpdate.Diagnostics;
+using TargetProfileUpdate.Http;
+using TargetProfileUpdate.RateLimiting;
+using TargetProfileUpdate.Resilience;
+
+namespace TargetProfileUpdate.DependencyInjection;
+
+/// <summary>
+/// Everything one Adobe account (one registration name) shares: its validated options, its one <see cref="HttpClient"/>,
+/// its token provider, its quota and bulk/admin limiters, its pacer, and one sender per endpoint (each with its own
+/// resilience pipeline and circuit breaker). A singleton per name; endpoint clients are thin views over it.
+/// </summary>
+internal sealed class TargetAccount : IDisposable
+{
+    private readonly IServiceProvider _services;
+    private readonly RequestPacer? _pacer;
+    private readonly Lazy<ProfileApiSender> _update;
+    private readonly Lazy<ProfileApiSender> _fetch;
+    private readonly Lazy<ProfileApiSender> _bulk;
+
+    public TargetAccount(IServiceProvider services, string name)
+    {
+        _services = services;
+        Name = name;
+        Options = services.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>().Get(name);
+        var components = services.GetRequiredService<IOptionsMonitor<AccountComponents>>().Get(name);
+        Time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        LoggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        Telemetry = services.GetRequiredService<ProfileUpdateTelemetry>();
+        HttpClient = services.GetRequiredService<IHttpClientFactory>().CreateClient(TargetProfileUpdateServiceCollectionExtensions.HttpClientNameFor(name));
+        Quota = components.Quota?.Invoke(services)
+            ?? (Options.Quota.Enabled ? new SlidingWindowQuota(Options.Quota.PermitLimit, Options.Quota.Window, Time) : null);
+        BulkLimiter = components.BulkLimiter?.Invoke(services)
+            ?? new SlidingWindowQuota(BulkCallsPerMinute, TimeSpan.FromMinutes(1), Time, segments: 60);
+        _pacer = Options.Quota.RequestsPerSecond is { } rps ? new RequestPacer(rps, Time) : null;
+        TokenProvider = components.TokenProvider?.Invoke(services)
+            ?? (Options.AdobeIms.ClientId is { Length: > 0 }
+                ? new AdobeImsTokenProvider(Options.AdobeIms, CreateSender("ims", null, null, null), CreateSender("admin", BulkLimiter, null, null), LoggerFactory.CreateLogger<AdobeImsTokenProvider>())
+                : new StaticTokenProvider(services.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>(), name));
+        BaseAddress = Options.GetEffectiveBaseAddress();
+        _update = new(() => CreateSender("update", Quota, _pacer, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
+        _fetch = new(() => CreateSender("fetch", null, null, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
+        _bulk = new(() => CreateSender("bulk", BulkLimiter, null, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Adobe's documented limit of bulk and admin API calls per account: 50 per minute.</summary>
+    public const int BulkCallsPerMinute = 50;
+
+    public string Name { get; }
+
+    public TargetProfileUpdateOptions Options { get; }
+
+    public Uri BaseAddress { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    public ProfileUpdateTelemetry Telemetry { get; }
+
+    public HttpClient HttpClient { get; }
+
+    public IProfileApiTokenProvider TokenProvider { get; }
+
+    public RateLimiter? Quota { get; }
+
+    public RateLimiter BulkLimiter { get; }
+
+    public ProfileApiSender UpdateSender => _update.Value;
+
+    public ProfileApiSender FetchSender => _fetch.Value;
+
+    public ProfileApiSender BulkSender => _bulk.Value;
+
+    private ProfileApiSender CreateSender(string endpoint, RateLimiter? limiter, RequestPacer? pacer, IProfileApiTokenProvider? tokens)
+    {
+        var logger = LoggerFactory.CreateLogger("TargetProfileUpdate");
+        var pipeline = ProfileApiPipelineFactory.Create(endpoint, Options.Resilience, limiter, pacer, Time, logger, Telemetry);
+        return new ProfileApiSender(endpoint, HttpClient, pipeline, tokens, Time);
+    }
+
+    public void Dispose()
+    {
+        if (_update.IsValueCreated)
+        {
+            _update.Value.Dispose();
+        }
+
+        if (_fetch.IsValueCreated)
+        {
+            _fetch.Value.Dispose();
+        }
+
+        if (_bulk.IsValueCreated)
+        {
+            _bulk.Value.Dispose();
+        }
+
+        _pacer?.Dispose();
+        _ = _services;
+    }
+}

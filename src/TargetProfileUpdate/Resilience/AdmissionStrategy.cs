@@ -1,0 +1,68 @@
+using System;
+using System.Net.Http;
+using System.Runtime.CompilerServices;
+using System.Threading.RateLimiting;
+using System.Threading.Tasks;
+using Polly;
+using TargetProfileUpdate.Diagnostics;
+using TargetProfileUpdate.Http;
+using TargetProfileUpdate.RateLimiting;
+
+namespace TargetProfileUpdate.Resilience;
+
+/// <summary>
+/// Admits each HTTP attempt: waits for its pacing turn (bounded only by the caller's token), then takes one permit
+/// from the account's limiter. It sits inside the circuit breaker (an open circuit spends no permit) and outside the
+/// attempt timeout (queueing is not sending). A refusal is final for the call and never counts as a server failure.
+/// </summary>
+internal sealed class AdmissionStrategy(RateLimiter? limiter, RequestPacer? pacer, TimeProvider time) : ResilienceStrategy<HttpResponseMessage>
+{
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
+        context.Properties.TryGetValue(RequestState.Key, out var request);
+        try
+        {
+            if (pacer is not null)
+            {
+                await pacer.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+            }
+
+            if (limiter is not null)
+            {
+                using var lease = await limiter.AcquireAsync(1, context.CancellationToken).ConfigureAwait(false);
+                if (!lease.IsAcquired)
+                {
+                    var retryAfter = Leases.RetryAfter(lease);
+                    if (request is not null)
+                    {
+                        request.Reason = FailureReason.ClientRateLimited;
+                        request.LimiterRetryAfter = retryAfter;
+                    }
+
+                    return Outcome.FromException<HttpResponseMessage>(new ClientRateLimitedException(retryAfter));
+                }
+            }
+        }
+        catch (OperationCanceledException ex)
+        {
+            return Outcome.FromException<HttpResponseMessage>(ex);
+        }
+
+        if (request is not null && request.StartTimestamp == 0)
+        {
+            request.StartTimestamp = time.GetTimestamp();
+        }
+
+        return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+}
+
+/// <summary>The client-side limiter refused an attempt; nothing was sent for it.</summary>
+internal sealed class ClientRateLimitedException(TimeSpan? retryAfter) : Exception("The client-side limiter refused the attempt; nothing was sent.")
+{
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}

@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace TargetProfileUpdate.Batching;
+
+/// <summary>
+/// Runs a batch on <see cref="Parallel.ForEachAsync{TSource}(IAsyncEnumerable{TSource}, ParallelOptions, Func{TSource, CancellationToken, ValueTask})"/>:
+/// at most <c>MaxConcurrency</c> updates in flight, taken lazily from the source (only those in flight are held, so memory
+/// is flat in the size of the source), each one's outcome counted. <c>Accepted + Failed + NotSent == Submitted</c> holds on
+/// every exit: completion, cancellation (<see cref="ProfileBatchCanceledException"/>) and a throwing source or progress
+/// callback (<see cref="ProfileBatchException"/>).
+/// </summary>
+internal sealed class BatchRunner
+{
+    private readonly IProfileUpdateClient _client;
+    private readonly ProfileBatchOptions _options;
+    private readonly ConcurrentQueue<ProfileUpdateFailure> _failures = new();
+    private long _submitted;
+    private long _accepted;
+    private long _failed;
+    private long _notSent;
+    private long _completed;
+
+    public BatchRunner(IProfileUpdateClient client, ProfileBatchOptions? options)
+    {
+        _client = client;
+        _options = options ?? new ProfileBatchOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrency, 1, "options.MaxConcurrency");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.MaxConcurrency, 1024, "options.MaxConcurrency");
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.ProgressInterval, 1, "options.ProgressInterval");
+    }
+
+    public Task<ProfileBatchResult> RunAsync(IEnumerable<ProfileUpdate> updates, CancellationToken cancellationToken) =>
+        RunAsync((stop, parallel) => Parallel.ForEachAsync(updates.Select(static (u, i) => (Index: (long)i, Update: u)), parallel, (item, _) => SendAsync(item.Index, item.Update, stop, cancellationToken)), cancellationToken);
+
+    public Task<ProfileBatchResult> RunAsync(IAsyncEnumerable<ProfileUpdate> updates, CancellationToken cancellationToken) =>
+        RunAsync((stop, parallel) => Parallel.ForEachAsync(Number(updates, cancellationToken), parallel, (item, _) => SendAsync(item.Index, item.Update, stop, cancellationToken)), cancellationToken);
+
+    private async Task<ProfileBatchResult> RunAsync(Func<CancellationTokenSource, ParallelOptions, Task> loop, CancellationToken cancellationToken)
+    {
+        // The loop's token stops taking updates (cancellation, or StopOnFirstFailure); updates in flight keep the caller's token.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = stop.Token };
+        Exception? fault = null;
+        try
+        {
+            await loop(stop, parallel).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Canceled by the caller or stopped after a failure: accounted below.
+        }
+        catch (Exception ex)
+        {
+            fault = ex;
+        }
+
+        var result = Snapshot();
+        if (fault is null)
+        {
+            try
+            {
+                _options.Progress?.Report(new ProfileBatchProgress(result.Submitted, result.Accepted, result.Failed));
+            }
+            catch (Exception ex)
+            {
+                fault = ex;
+            }
+        }
+
+        if (fault is not null)
+        {
+            throw new ProfileBatchException(result, fault);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            throw new ProfileBatchCanceledException(result, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private ProfileBatchResult Snapshot() => new(
+        Interlocked.Read(ref _submitted),
+        Interlocked.Read(ref _accepted),
+        Interlocked.Read(ref _failed),
+        Interlocked.Read(ref _notSent),
+        _failures.OrderBy(f => f.Index).ToList());
+
+    private static async IAsyncEnumerable<(long Index, ProfileUpdate Update)> Number(IAsyncEnumerable<ProfileUpdate> updates, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        long index = 0;
+        await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return (index++, update);
+        }
+    }
+
+    private async ValueTask SendAsync(long index, ProfileUpdate? update, CancellationTokenSource stop, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _submitted);
+        try
+        {
+            await _client.UpdateAsync(update!, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _accepted);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _notSent);
+        }
+        catch (Exception ex)
+        {
+            _failures.Enqueue(new ProfileUpdateFailure(index, update?.Id, ex));
+            Interlocked.Increment(ref _failed);
+            if (_options.StopOnFirstFailure)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+        }
+
+        long completed = Interlocked.Increment(ref _completed);
+        if (_options.Progress is { } progress && completed % _options.ProgressInterval == 0)
+        {
+            // A throwing callback ends the loop; the update itself is already counted.
+            progress.Report(new ProfileBatchProgress(Interlocked.Read(ref _submitted), Interlocked.Read(ref _accepted), Interlocked.Read(ref _failed)));
+        }
+    }
+}
