@@ -134,7 +134,7 @@ public sealed class RedisServer : IDisposable
             stream.Write("PING\r\n"u8);
             var buffer = new byte[16];
             int read = stream.Read(buffer);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            return System.Text.Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
         }
         catch (SocketException)
         {
