@@ -116,6 +116,10 @@ public sealed class RedisAccountLimits : IDisposable, IAsyncDisposable
 
         // Start even while Redis is down; the multiplexer keeps reconnecting and the limiters fall back meanwhile.
         configuration.AbortOnConnectFail = false;
+
+        // While disconnected, fail a permit's script at once instead of queueing it: a queued script would run after the
+        // caller stopped waiting for it (and was decided locally or refused), counting a permit nobody got.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
         return configuration;
     }
 
