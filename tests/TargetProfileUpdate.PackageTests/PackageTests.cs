@@ -3,13 +3,14 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Xml.Linq;
 using TargetProfileUpdate.Emulator;
+using TargetProfileUpdate.Redis.Tests.TestSupport;
 
 namespace TargetProfileUpdate.PackageTests;
 
 /// <summary>
-/// What a backend team meets is the package. These tests pack the SDK and the testing package (from the Release
+/// What a backend team meets is the package. These tests pack the SDK, the Redis limits and the testing package (from the Release
 /// build the test run already made), read their .nuspec, and build and run a consumer that references the packages,
-/// not the projects, against the emulator.
+/// not the projects, against the emulator and a real redis-server.
 /// </summary>
 public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
 {
@@ -20,6 +21,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
     [Theory]
     [InlineData("TargetProfileUpdate")]
     [InlineData("TargetProfileUpdate.Testing")]
+    [InlineData("TargetProfileUpdate.Redis")]
     public void Nuspec_CarriesCompleteMetadata(string id)
     {
         var (nuspec, entries) = _packages.Read(id);
@@ -58,8 +60,21 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
     }
 
     [Fact]
-    public async Task Consumer_ReferencingOnlyThePackages_SendsAnUpdateAndUnitTestsWithTheFake()
+    public void Nuspec_RedisPackageDependsOnTheSdkAtTheSameVersionAndOnStackExchangeRedis()
     {
+        var (nuspec, _) = _packages.Read("TargetProfileUpdate.Redis");
+        foreach (string framework in new[] { "net8.0", "net10.0" })
+        {
+            var group = nuspec.Descendants().Single(e => e.Name.LocalName == "group" && (string?)e.Attribute("targetFramework") == framework);
+            Assert.Contains(group.Elements(), d => (string?)d.Attribute("id") == "TargetProfileUpdate" && (string?)d.Attribute("version") == _packages.Version);
+            Assert.Contains(group.Elements(), d => (string?)d.Attribute("id") == "StackExchange.Redis");
+        }
+    }
+
+    [Fact]
+    public async Task Consumer_ReferencingOnlyThePackages_SendsAnUpdateThroughRedisLimitsAndUnitTestsWithTheFake()
+    {
+        using var redis = new RedisServer();
         await using var emulator = await TargetEmulator.StartAsync();
         emulator.SeedProfile(thirdPartyId: "crm-pkg");
         string dir = Directory.CreateTempSubdirectory("tpu-consumer-").FullName;
@@ -75,11 +90,12 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
             </configuration>
             """);
 
-        var (exitCode, output) = await PackedPackages.DotnetAsync(dir, "run", "-c", "Release", $"-p:TargetProfileUpdateVersion={_packages.Version}", "--", emulator.BaseAddress.ToString());
+        var (exitCode, output) = await PackedPackages.DotnetAsync(dir, "run", "-c", "Release", $"-p:TargetProfileUpdateVersion={_packages.Version}", "--", emulator.BaseAddress.ToString(), redis.ConnectionString);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("REAL GET Request successfully submitted", output, StringComparison.Ordinal);
         Assert.Contains("FAKE ok", output, StringComparison.Ordinal);
+        Assert.Contains("REDIS prefix=targetprofileupdate:demo: shared=True", output, StringComparison.Ordinal);
         var profile = emulator.FindByThirdPartyId("crm-pkg")!;
         Assert.Equal("Store 7", profile.Attributes["lastStore"].Value);
         Assert.Equal("12.50", profile.Attributes["lastBasketValue"].Value);
@@ -92,7 +108,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
         {
             Version = "0.1.0-pkgtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
             Feed = Directory.CreateTempSubdirectory("tpu-feed-").FullName;
-            foreach (string project in new[] { "src/TargetProfileUpdate/TargetProfileUpdate.csproj", "src/TargetProfileUpdate.Testing/TargetProfileUpdate.Testing.csproj" })
+            foreach (string project in new[] { "src/TargetProfileUpdate/TargetProfileUpdate.csproj", "src/TargetProfileUpdate.Testing/TargetProfileUpdate.Testing.csproj", "src/TargetProfileUpdate.Redis/TargetProfileUpdate.Redis.csproj" })
             {
                 var (exitCode, output) = DotnetAsync(RepositoryRoot, "pack", project, "-c", "Release", "--no-build", "-o", Feed, $"-p:PackageVersion={Version}").GetAwaiter().GetResult();
                 if (exitCode != 0)

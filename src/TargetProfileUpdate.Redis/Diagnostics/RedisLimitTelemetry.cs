@@ -1,0 +1,25 @@
+using System.Diagnostics.Metrics;
+
+namespace TargetProfileUpdate.Redis.Diagnostics;
+
+/// <summary>
+/// The package's one <see cref="Meter"/>, named <c>TargetProfileUpdate.Redis</c>. Tags come from fixed sets
+/// (limiter: quota or bulk; decision: local_granted, local_refused or refused_closed).
+/// </summary>
+internal sealed class RedisLimitTelemetry
+{
+    public const string Name = "TargetProfileUpdate.Redis";
+
+    private static readonly Meter SharedMeter = new(Name);
+
+    public RedisLimitTelemetry(IMeterFactory? meterFactory)
+    {
+        Meter meter = meterFactory?.Create(new MeterOptions(Name)) ?? SharedMeter;
+        Outages = meter.CreateCounter<long>("target.profile_update.redis.outages", "{outage}", "Times Redis became unavailable to the shared account limits.");
+        UnsharedDecisions = meter.CreateCounter<long>("target.profile_update.redis.unshared_decisions", "{permit}", "Permits decided without Redis while it was unavailable, by limiter and decision.");
+    }
+
+    public Counter<long> Outages { get; }
+
+    public Counter<long> UnsharedDecisions { get; }
+}

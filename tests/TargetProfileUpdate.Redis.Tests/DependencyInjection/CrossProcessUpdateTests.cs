@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using StackExchange.Redis;
+using TargetProfileUpdate.Emulator;
+using TargetProfileUpdate.Redis.Tests.TestSupport;
+
+namespace TargetProfileUpdate.Redis.Tests.DependencyInjection;
+
+/// <summary>
+/// Four service instances (separate OS processes, each the DI-registered SDK with <c>UseRedisLimits</c>) share one
+/// account limit of 5,000 and try 3,000 real updates each against one emulator.
+/// </summary>
+public sealed partial class CrossProcessUpdateTests(RedisServer redis) : IClassFixture<RedisServer>
+{
+    private const int Workers = 4;
+    private const int Limit = 5_000;
+    private const int UpdatesPerWorker = 3_000;
+    private const int Concurrency = 32;
+
+    [Fact]
+    public async Task FourProcessesSharingOneLimit_SendExactlyTheLimit_AndReportEveryOtherUpdateRateLimitedWithRetryAfter()
+    {
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        RedisClients.Seed(emulator);
+        string prefix = $"test:{Guid.NewGuid():N}:{{clientCode}}:";
+        string assembly = typeof(CrossProcessUpdateTests).Assembly.Location;
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
+        var processes = new List<(Process Process, Task<string> Output, Task<string> Error)>();
+        try
+        {
+            for (int i = 0; i < Workers; i++)
+            {
+                var start = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (string argument in new[]
+                {
+                    "exec", assembly, Program.UpdateWorkerCommand, emulator.BaseAddress.ToString(), emulator.ClientCode, redis.ConnectionString,
+                    prefix, Inv(Limit), Inv(UpdatesPerWorker), Inv(Workers), Inv(Concurrency),
+                })
+                {
+                    start.ArgumentList.Add(argument);
+                }
+
+                Process process = Process.Start(start)!;
+                processes.Add((process, process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync()));
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+            long accepted = 0, rateLimited = 0, withRetryAfter = 0, sentBeforeRefusal = 0, other = 0;
+            foreach ((Process process, Task<string> output, Task<string> error) in processes)
+            {
+                await process.WaitForExitAsync(timeout.Token);
+                string text = await output;
+                Assert.True(process.ExitCode == 0, $"Worker {process.Id} exited with {process.ExitCode}: {text} {await error}");
+                Match m = ResultLine().Match(text);
+                Assert.True(m.Success, $"Worker {process.Id} printed no result: {text}");
+                long Get(string group) => long.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
+
+                // Each instance accounts for every update it was given.
+                Assert.Equal(UpdatesPerWorker, Get("submitted"));
+                Assert.Equal(Get("submitted"), Get("accepted") + Get("failed") + Get("notSent"));
+                Assert.Equal(0, Get("notSent"));
+                Assert.Equal("True", m.Groups["available"].Value);
+                accepted += Get("accepted");
+                rateLimited += Get("rateLimited");
+                withRetryAfter += Get("retry");
+                sentBeforeRefusal += Get("sent");
+                other += Get("other");
+            }
+
+            Assert.Equal(Limit, accepted);
+            Assert.Equal((Workers * UpdatesPerWorker) - Limit, rateLimited);
+            Assert.Equal(rateLimited, withRetryAfter);
+            Assert.Equal(0, sentBeforeRefusal);
+            Assert.Equal(0, other);
+
+            // The emulator received and applied exactly the limit; Redis counted exactly the limit.
+            Assert.Equal(Limit, emulator.GetRequests().Count);
+            Assert.Equal(Limit, emulator.AppliedUpdates);
+            await using ConnectionMultiplexer admin = await Limits.AdminAsync(redis);
+            Assert.Equal(Limit, await Limits.CountedAsync(admin, prefix.Replace("{clientCode}", "acme", StringComparison.Ordinal) + "quota"));
+        }
+        finally
+        {
+            foreach ((Process process, _, _) in processes)
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                }
+
+                process.Dispose();
+            }
+        }
+    }
+
+    private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"submitted=(?<submitted>\d+) accepted=(?<accepted>\d+) failed=(?<failed>\d+) notSent=(?<notSent>\d+) rateLimited=(?<rateLimited>\d+) withRetryAfter=(?<retry>\d+) sentBeforeRefusal=(?<sent>\d+) other=(?<other>\d+) redisAvailable=(?<available>\w+)")]
+    private static partial Regex ResultLine();
+}
