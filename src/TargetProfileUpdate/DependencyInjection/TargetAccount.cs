@@ -49,7 +49,7 @@ internal sealed class TargetAccount : IDisposable
         BaseAddress = Options.GetEffectiveBaseAddress();
         _update = new(() => CreateSender("update", Quota, _pacer, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
         _fetch = new(() => CreateSender("fetch", null, null, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
-        _bulk = new(() => CreateSender("bulk", BulkLimiter, null, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
+        _bulk = new(() => CreateSender("bulk", BulkLimiter, null, TokenProvider, BulkResilience(Options.Resilience)), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Adobe's documented limit of bulk and admin API calls per account: 50 per minute.</summary>
@@ -81,10 +81,30 @@ internal sealed class TargetAccount : IDisposable
 
     public ProfileApiSender BulkSender => _bulk.Value;
 
-    private ProfileApiSender CreateSender(string endpoint, RateLimiter? limiter, RequestPacer? pacer, IProfileApiTokenProvider? tokens)
+    /// <summary>
+    /// Bulk calls carry up to 50 MB and Adobe answers 503 over its per-minute limit: the attempt gets at least 10 minutes,
+    /// the whole call at least 30, and a <c>Retry-After</c> of up to 2 minutes is waited for; the rest is the account's.
+    /// </summary>
+    private static ProfileUpdateResilienceOptions BulkResilience(ProfileUpdateResilienceOptions r) => new()
+    {
+        Enabled = r.Enabled,
+        MaxRetryAttempts = r.MaxRetryAttempts,
+        BaseDelay = r.BaseDelay,
+        MaxDelay = r.MaxDelay,
+        MaxRetryAfter = r.MaxRetryAfter > TimeSpan.FromMinutes(2) ? r.MaxRetryAfter : TimeSpan.FromMinutes(2),
+        AttemptTimeout = r.AttemptTimeout > TimeSpan.FromMinutes(10) ? r.AttemptTimeout : TimeSpan.FromMinutes(10),
+        TotalTimeout = r.TotalTimeout > TimeSpan.FromMinutes(30) ? r.TotalTimeout : TimeSpan.FromMinutes(30),
+        CircuitBreakerEnabled = r.CircuitBreakerEnabled,
+        CircuitBreakerFailureRatio = r.CircuitBreakerFailureRatio,
+        CircuitBreakerMinimumThroughput = r.CircuitBreakerMinimumThroughput,
+        CircuitBreakerSamplingDuration = r.CircuitBreakerSamplingDuration,
+        CircuitBreakerBreakDuration = r.CircuitBreakerBreakDuration,
+    };
+
+    private ProfileApiSender CreateSender(string endpoint, RateLimiter? limiter, RequestPacer? pacer, IProfileApiTokenProvider? tokens, ProfileUpdateResilienceOptions? resilience = null)
     {
         var logger = LoggerFactory.CreateLogger("TargetProfileUpdate");
-        var pipeline = ProfileApiPipelineFactory.Create(endpoint, Options.Resilience, limiter, pacer, Time, logger, Telemetry);
+        var pipeline = ProfileApiPipelineFactory.Create(endpoint, resilience ?? Options.Resilience, limiter, pacer, Time, logger, Telemetry);
         return new ProfileApiSender(endpoint, HttpClient, pipeline, tokens, Time);
     }
 

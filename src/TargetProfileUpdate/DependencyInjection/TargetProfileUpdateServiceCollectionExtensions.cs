@@ -22,7 +22,8 @@ public static class TargetProfileUpdateServiceCollectionExtensions
     public const string HttpClientName = "TargetProfileUpdate";
 
     /// <summary>
-    /// Registers the default account: <see cref="IProfileUpdateClient"/> and <see cref="IProfileFetchClient"/> (singletons,
+    /// Registers the default account: <see cref="IProfileUpdateClient"/>, <see cref="IProfileFetchClient"/> and
+    /// <see cref="IBulkProfileUpdateClient"/> (singletons,
     /// thread-safe), with options validated when the host starts. Calling it again only adds configuration.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -97,10 +98,12 @@ public static class TargetProfileUpdateServiceCollectionExtensions
         services.AddKeyedSingleton<TargetAccount>(name, (sp, _) => new TargetAccount(sp, name));
         services.AddKeyedSingleton<IProfileUpdateClient>(name, (sp, _) => new ProfileUpdateClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
         services.AddKeyedSingleton<IProfileFetchClient>(name, (sp, _) => new ProfileFetchClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
+        services.AddKeyedSingleton<IBulkProfileUpdateClient>(name, (sp, _) => new BulkProfileUpdateClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
         if (name.Length == 0)
         {
             services.TryAddSingleton<IProfileUpdateClient>(static sp => sp.GetRequiredKeyedService<IProfileUpdateClient>(Options.DefaultName));
             services.TryAddSingleton<IProfileFetchClient>(static sp => sp.GetRequiredKeyedService<IProfileFetchClient>(Options.DefaultName));
+            services.TryAddSingleton<IBulkProfileUpdateClient>(static sp => sp.GetRequiredKeyedService<IBulkProfileUpdateClient>(Options.DefaultName));
         }
 
         var http = services.AddHttpClient(HttpClientNameFor(name));

@@ -14,6 +14,8 @@ internal sealed class ProfileUpdateTelemetry
     public const string UpdateActivityName = "TargetProfileUpdate.Update";
     public const string AttemptActivityName = "TargetProfileUpdate.Attempt";
     public const string FetchActivityName = "TargetProfileUpdate.Fetch";
+    public const string BulkUploadActivityName = "TargetProfileUpdate.BulkUpload";
+    public const string BulkBatchActivityName = "TargetProfileUpdate.BulkBatch";
 
     public static readonly ActivitySource ActivitySource = new(Name, typeof(ProfileUpdateTelemetry).Assembly.GetName().Version?.ToString());
 
@@ -30,6 +32,11 @@ internal sealed class ProfileUpdateTelemetry
         Duration = Meter.CreateHistogram<double>("target.profile_update.duration", "s", "Time of an update, retries included.");
         Fetches = Meter.CreateCounter<long>("target.profile_fetch.requests", "{request}", "Profile fetches, by outcome (found, not_found or a failure reason).");
         FetchDuration = Meter.CreateHistogram<double>("target.profile_fetch.duration", "s", "Time of a profile fetch, retries included.");
+        BulkBatches = Meter.CreateCounter<long>("target.profile_bulk.batches", "{batch}", "Bulk batches accepted by Adobe Target.");
+        BulkRowsSent = Meter.CreateCounter<long>("target.profile_bulk.rows_sent", "{row}", "Rows in accepted bulk batches.");
+        BulkRowsRejected = Meter.CreateCounter<long>("target.profile_bulk.rows_rejected", "{row}", "Rows rejected before sending (mixed id kinds, bad ids, no attributes, oversize).");
+        BulkBytes = Meter.CreateCounter<long>("target.profile_bulk.bytes", "By", "Bytes of CSV in accepted bulk batches.");
+        BulkRetries = Meter.CreateCounter<long>("target.profile_bulk.retries", "{attempt}", "Bulk submissions sent again (503 over the per-minute limit, and other transient failures).");
     }
 
     /// <summary>The process-wide instance for clients created without DI.</summary>
@@ -52,6 +59,16 @@ internal sealed class ProfileUpdateTelemetry
     public Counter<long> Fetches { get; }
 
     public Histogram<double> FetchDuration { get; }
+
+    public Counter<long> BulkBatches { get; }
+
+    public Counter<long> BulkRowsSent { get; }
+
+    public Counter<long> BulkRowsRejected { get; }
+
+    public Counter<long> BulkBytes { get; }
+
+    public Counter<long> BulkRetries { get; }
 
     /// <summary>A coarse size class for tags: never the exact size of one person's update.</summary>
     public static string SizeBucket(int bytes) => bytes switch
