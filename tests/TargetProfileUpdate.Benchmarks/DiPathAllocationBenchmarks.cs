@@ -110,6 +110,19 @@ public class DiPathAllocationBenchmarks : IDisposable
     [Benchmark(Description = "GET URL string + Uri")]
     public Uri UrlAndUri() => ProfileUpdateRequestFactory.CreateUri(ProfileUpdateRequestFactory.BuildGetUrl(_updateUrl, _update, _urlLength));
 
+    [Benchmark(Description = "GET URL string only")]
+    public string UrlOnly() => ProfileUpdateRequestFactory.BuildGetUrl(_updateUrl, _update, _urlLength);
+
+    [Benchmark(Description = "Uri only (from the URL string)")]
+    public Uri UriOnly() => ProfileUpdateRequestFactory.CreateUri(_uri.OriginalString);
+
+    [Benchmark(Description = "Uri + PathAndQuery + IdnHost (what HttpClient reads)")]
+    public int UriRead()
+    {
+        var uri = ProfileUpdateRequestFactory.CreateUri(_uri.OriginalString);
+        return uri.PathAndQuery.Length + uri.IdnHost.Length;
+    }
+
     [Benchmark(Description = "RequestState (new + Dispose)")]
     public int State()
     {
@@ -124,6 +137,9 @@ public class DiPathAllocationBenchmarks : IDisposable
 
     [Benchmark(Description = "Polly: SDK pipeline, resilience off (admission+timeout)")]
     public ValueTask<HttpResponseMessage> PollyResilienceOff() => RunPipeline(_pipelineResilienceOff);
+
+    [Benchmark(Description = "Polly: empty pipeline (the harness's own cost)")]
+    public ValueTask<HttpResponseMessage> PollyEmpty() => RunPipeline(ResiliencePipeline<HttpResponseMessage>.Empty);
 
     [Benchmark(Description = "Polly: retry only")]
     public ValueTask<HttpResponseMessage> PollyRetry() => RunPipeline(_retryOnly);
