@@ -3,9 +3,7 @@ using BenchmarkDotNet.Running;
 namespace TargetProfileUpdate.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/TargetProfileUpdate.Benchmarks -- &lt;mode&gt;</c>:
-/// <c>build</c> (BenchmarkDotNet: request building; BenchmarkDotNet's own arguments follow),
-/// <c>throughput [--rounds 5] [--seconds 3] [--concurrency 1,64]</c>, <c>memory [10000,100000,1000000]</c>.
+/// <c>dotnet run -c Release --project tests/TargetProfileUpdate.Benchmarks -- &lt;mode&gt;</c>; see README.md next to this file.
 /// </summary>
 public static class Program
 {
@@ -15,8 +13,12 @@ public static class Program
         return mode switch
         {
             "build" => Run(() => BenchmarkSwitcher.FromTypes([typeof(RequestBuildingBenchmarks)]).Run(args[1..])),
+            "alloc" => Run(() => BenchmarkSwitcher.FromTypes([typeof(DiPathAllocationBenchmarks), typeof(TelemetryAllocationBenchmarks), typeof(FixPrototypeBenchmarks)]).Run(args[1..])),
+            "alloc-sample" => await AllocationSampling.RunAsync(args),
             "throughput" => await ThroughputBenchmark.RunAsync(args),
-            "server" => await BenchmarkServer.RunAsync(),
+            "sync" => await SyncBenchmark.RunAsync(args),
+            "sync-run" => await SyncBenchmark.RunOneAsync(args),
+            "server" => await BenchmarkServer.RunAsync(args),
             "memory" => await MemoryBenchmark.RunAsync(args),
             "memory-run" => await MemoryBenchmark.RunOneAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)),
             _ => Help(),
@@ -31,7 +33,11 @@ public static class Program
 
     private static int Help()
     {
-        Console.WriteLine("modes: build [BenchmarkDotNet args, e.g. --filter * --job short] | throughput [--rounds N] [--seconds S] [--concurrency 1,64] | memory [sizes]");
+        Console.WriteLine("modes: throughput [--rounds N] [--seconds S] [--concurrency 1,64]"
+            + " | sync [--delay-ms 50] [--updates 20000] [--concurrency 8,64,256] [--flat 20000,200000] [--flat-concurrency 256] [--rps 200] [--rps-updates 2000] [--rps-concurrency 64]"
+            + " | alloc [BenchmarkDotNet args, e.g. --filter * --inProcess --job short]"
+            + " | alloc-sample [--updates 100000] [--concurrency 64]"
+            + " | build [BenchmarkDotNet args] | memory [sizes]");
         return 0;
     }
 }

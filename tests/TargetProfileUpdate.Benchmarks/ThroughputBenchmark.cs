@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace TargetProfileUpdate.Benchmarks;
 
 /// <summary>
-/// Requests per second, latency, client CPU and bytes allocated per update, for the hand-written baseline and the
-/// SDK (resilience on and off), against a loopback server in another process. Variants are interleaved round by
-/// round (their order rotating) and compared as a paired ratio per round; the median over rounds is reported.
+/// Requests per second, latency, client CPU and bytes allocated per update (the whole client process), for the
+/// hand-written baseline and the SDK as users run it, against a byte-checking loopback server in another process.
+/// Every variant builds its request from the same source data (an id and 10 attributes) on every send: the baseline
+/// its query string, the SDK a new <see cref="ProfileUpdate"/> with <c>Set</c> calls. The SDK rows are the
+/// user's path (DI registration, default pipeline and quota) and its ablations; "same updates reused" is an extra
+/// row only (what the old benchmark measured). Variants are interleaved round by round (their order rotating) and
+/// compared as a paired ratio per round; the median over rounds is reported.
 /// </summary>
 internal static class ThroughputBenchmark
 {
@@ -15,42 +19,74 @@ internal static class ThroughputBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int rounds = Option(args, "--rounds", 5);
-        double seconds = Option(args, "--seconds", 3.0);
-        int[] concurrencies = OptionList(args, "--concurrency", [1, 64]);
+        int rounds = BenchmarkServer.Option(args, "--rounds", 5);
+        double seconds = BenchmarkServer.Option(args, "--seconds", 3.0);
+        int[] concurrencies = BenchmarkServer.OptionList(args, "--concurrency", [1, 64]);
 
-        var (server, address) = BenchmarkServer.Start();
+        await using var server = BenchmarkServer.Start();
+        var address = server.Address;
+        var attributes = BenchmarkData.Attributes(10);
+        var ids = Enumerable.Range(0, BenchmarkServer.Ids).Select(BenchmarkData.Id).ToArray();
+        var reused = ids.Select(id => BenchmarkData.Update(id, attributes)).ToArray();
+        using var baselineClient = new HttpClient();
+        string updateUrl = address + "m2/" + BenchmarkData.ClientCode + "/profile/update?";
+
+        var providers = new List<ServiceProvider>();
+        IProfileUpdateClient FromDi(bool resilience, bool quota)
+        {
+            var services = new ServiceCollection();
+            services.AddTargetProfileUpdate(o =>
+            {
+                o.ClientCode = BenchmarkData.ClientCode;
+                o.BaseAddress = address;
+                o.Resilience.Enabled = resilience;
+                o.Quota.Enabled = quota;
+            });
+            var provider = services.BuildServiceProvider();
+            providers.Add(provider);
+            return provider.GetRequiredService<IProfileUpdateClient>();
+        }
+
+        var sdkDefaults = FromDi(resilience: true, quota: true);
+        using var sdkConstructor = new ProfileUpdateClient(new TargetProfileUpdateOptions { ClientCode = BenchmarkData.ClientCode, BaseAddress = address });
+        var sdkQuotaOff = FromDi(resilience: true, quota: false);
+        var sdkResilienceOff = FromDi(resilience: false, quota: true);
+        var sdkBothOff = FromDi(resilience: false, quota: false);
+        var sdkReused = FromDi(resilience: true, quota: true);
+
+        Func<int, Task> Sdk(IProfileUpdateClient client) => i =>
+        {
+            int k = i % ids.Length;
+            return client.UpdateAsync(BenchmarkData.Update(ids[k], attributes));
+        };
+
+        var variants = new (string Name, Func<int, Task> Send)[]
+        {
+            ("hand-written baseline", async i =>
+            {
+                int k = i % ids.Length;
+                using var response = await baselineClient.GetAsync(updateUrl + BenchmarkData.HandWrittenQuery(ids[k], attributes));
+                string body = await response.Content.ReadAsStringAsync();
+                if (!response.IsSuccessStatusCode || !body.StartsWith("true", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException("The server rejected the baseline's request: " + body);
+                }
+            }),
+            ("SDK: DI, defaults (what users run)", Sdk(sdkDefaults)),
+            ("SDK: non-DI constructor, defaults", Sdk(sdkConstructor)),
+            ("SDK: DI, quota off", Sdk(sdkQuotaOff)),
+            ("SDK: DI, resilience off", Sdk(sdkResilienceOff)),
+            ("SDK: DI, resilience and quota off", Sdk(sdkBothOff)),
+            ("extra: DI, defaults, same updates reused", i => sdkReused.UpdateAsync(reused[i % reused.Length])),
+        };
+
         try
         {
-            var attributes = BenchmarkData.Attributes(10);
-            var ids = Enumerable.Range(0, BenchmarkServer.Ids).Select(BenchmarkData.Id).ToArray();
-            var updates = ids.Select(id => BenchmarkData.Update(id, attributes)).ToArray();
-            var baselineClient = new HttpClient();
-            var sdkOn = new ProfileUpdateClient(Options(address, resilience: true));
-            var sdkOff = new ProfileUpdateClient(Options(address, resilience: false));
-            string updateUrl = address + "m2/" + BenchmarkData.ClientCode + "/profile/update?";
-
-            var variants = new (string Name, Func<int, Task> Send)[]
-            {
-                ("baseline (HttpClient + StringBuilder)", async i =>
-                {
-                    int k = i % ids.Length;
-                    using var response = await baselineClient.GetAsync(updateUrl + BenchmarkData.HandWrittenQuery(ids[k], attributes));
-                    string body = await response.Content.ReadAsStringAsync();
-                    if (!response.IsSuccessStatusCode || !body.StartsWith("true", StringComparison.Ordinal))
-                    {
-                        throw new InvalidOperationException("The server rejected the baseline's request: " + body);
-                    }
-                }),
-                ("SDK, resilience on", i => sdkOn.UpdateAsync(updates[i % updates.Length])),
-                ("SDK, resilience off", i => sdkOff.UpdateAsync(updates[i % updates.Length])),
-            };
-
-            Console.WriteLine($"Throughput: {rounds} interleaved rounds of {seconds.ToString(Inv)} s per variant; GET, id + 10 attributes ({updateUrl.Length + System.Text.Encoding.ASCII.GetByteCount(BenchmarkData.HandWrittenQuery(ids[0], attributes))}-byte URL); server in a separate process.");
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+            Console.WriteLine($"Throughput: {rounds} interleaved rounds of {seconds.ToString(Inv)} s per variant; GET, id + 10 attributes ({updateUrl.Length + BenchmarkData.HandWrittenQuery(ids[0], attributes).Length}-byte URL), request built from the source data on every send; server in a separate process.");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
 
             // Correctness first: every variant's request is verified by the server before anything is timed.
-            foreach (var (name, send) in variants)
+            foreach (var (_, send) in variants)
             {
                 for (int i = 0; i < ids.Length; i++)
                 {
@@ -63,15 +99,20 @@ internal static class ThroughputBenchmark
             {
                 await RunConcurrencyAsync(variants, concurrency, rounds, seconds);
             }
-
-            return 0;
         }
         finally
         {
-            server.StandardInput.Close();
-            await server.WaitForExitAsync();
+            foreach (var provider in providers)
+            {
+                await provider.DisposeAsync();
+            }
         }
+
+        return 0;
     }
+
+    internal static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static async Task RunConcurrencyAsync((string Name, Func<int, Task> Send)[] variants, int concurrency, int rounds, double seconds)
     {
@@ -92,14 +133,15 @@ internal static class ThroughputBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Concurrency {concurrency} (medians over {rounds} rounds; ratio = paired requests/s against the baseline in the same round)");
-        Console.WriteLine($"{"variant",-38} {"req/s",10} {"ratio",7} {"p50 µs",9} {"p99 µs",9} {"B/update",9} {"CPU µs/update",14}");
+        Console.WriteLine($"Concurrency {concurrency} (medians over {rounds} rounds; ratio = paired requests/s against the baseline in the same round; bytes = GC.GetTotalAllocatedBytes(precise) delta of the whole client process / updates)");
+        Console.WriteLine($"| {"variant",-42} | {"req/s",8} | {"ratio",5} | {"p50 µs",8} | {"p99 µs",8} | {"B/update",8} | {"CPU µs/update",13} |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         for (int v = 0; v < variants.Length; v++)
         {
             var r = results[v];
             double ratio = Median(r.Select((m, round) => m.RequestsPerSecond / results[0][round].RequestsPerSecond));
             Console.WriteLine(string.Create(Inv,
-                $"{variants[v].Name,-38} {Median(r.Select(m => m.RequestsPerSecond)),10:0} {ratio,7:0.00} {Median(r.Select(m => m.P50Micros)),9:0.0} {Median(r.Select(m => m.P99Micros)),9:0.0} {Median(r.Select(m => m.BytesPerUpdate)),9:0} {Median(r.Select(m => m.CpuMicrosPerUpdate)),14:0.0}"));
+                $"| {variants[v].Name,-42} | {Median(r.Select(m => m.RequestsPerSecond)),8:0} | {ratio,5:0.00} | {Median(r.Select(m => m.P50Micros)),8:0.0} | {Median(r.Select(m => m.P99Micros)),8:0.0} | {Median(r.Select(m => m.BytesPerUpdate)),8:0} | {Median(r.Select(m => m.CpuMicrosPerUpdate)),13:0.0} |"));
         }
     }
 
@@ -114,7 +156,7 @@ internal static class ThroughputBenchmark
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        var process = Process.GetCurrentProcess();
+        using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         long bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
         long deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
@@ -158,31 +200,10 @@ internal static class ThroughputBenchmark
             cpu / total);
     }
 
-    private static TargetProfileUpdateOptions Options(Uri address, bool resilience)
-    {
-        var options = new TargetProfileUpdateOptions { ClientCode = BenchmarkData.ClientCode, BaseAddress = address };
-        options.Resilience.Enabled = resilience;
-        options.Quota.PermitLimit = int.MaxValue; // the guard still runs; the benchmark must not spend a real day's quota
-        return options;
-    }
-
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.OrderBy(v => v).ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static T Option<T>(string[] args, string name, T fallback)
-        where T : IParsable<T>
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? T.Parse(args[i + 1], Inv) : fallback;
-    }
-
-    private static int[] OptionList(string[] args, string name, int[] fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',').Select(s => int.Parse(s, Inv)).ToArray() : fallback;
     }
 
     private sealed record Measurement(double RequestsPerSecond, double P50Micros, double P99Micros, double BytesPerUpdate, double CpuMicrosPerUpdate);
