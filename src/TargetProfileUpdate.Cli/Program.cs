@@ -21,6 +21,13 @@ internal static class Program
             return await EmulatorHost.RunStandaloneAsync(args[1..]).ConfigureAwait(false);
         }
 
+        // A secret on the command line shows up in process lists and shell history: refuse it without echoing it.
+        if (Array.Find(args, IsSecretOption) is { } secret)
+        {
+            Terminal.Error(secret.Split('=')[0] + " is not accepted: secrets are never taken from the command line. Set TARGET_PROFILE_TOKEN, or TARGET_IMS_CLIENT_ID and TARGET_IMS_CLIENT_SECRET, in the environment.");
+            return ExitCodes.Usage;
+        }
+
         var root = BuildCommand();
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
@@ -44,6 +51,12 @@ internal static class Program
             Terminal.Error(ex.Message);
             return ExitCodes.Usage;
         }
+    }
+
+    private static bool IsSecretOption(string arg)
+    {
+        string name = arg.Split('=')[0];
+        return name is "--token" or "--profile-token" or "--authorization-token" or "--client-secret" or "--ims-client-secret" or "--secret" or "--password";
     }
 
     internal static RootCommand BuildCommand()

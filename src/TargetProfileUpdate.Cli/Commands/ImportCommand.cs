@@ -43,25 +43,6 @@ internal static class ImportCommand
         command.Options.Add(skipInvalid);
         command.Options.Add(grace);
         command.Options.Add(interval);
-        command.Validators.Add(result =>
-        {
-            int n = result.GetValue(concurrency);
-            if (n is < 1 or > 1024)
-            {
-                result.AddError("--concurrency must be from 1 to 1024.");
-            }
-
-            if (result.GetValue(grace) is < 0 or > 3600 || double.IsNaN(result.GetValue(grace)))
-            {
-                result.AddError("--grace-period must be from 0 to 3600 seconds.");
-            }
-
-            if (result.GetValue(interval) is < 0.05 or > 3600 || double.IsNaN(result.GetValue(interval)))
-            {
-                result.AddError("--progress-interval must be from 0.05 to 3600 seconds.");
-            }
-        });
-
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult,
             new Settings(
@@ -71,14 +52,29 @@ internal static class ImportCommand
                 parseResult.GetValue(failures)?.FullName,
                 parseResult.GetValue(wait),
                 parseResult.GetValue(skipInvalid),
-                TimeSpan.FromSeconds(parseResult.GetValue(grace)),
-                TimeSpan.FromSeconds(parseResult.GetValue(interval))),
+                Seconds(parseResult.GetValue(grace)),
+                Seconds(parseResult.GetValue(interval))),
             cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult parseResult, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Concurrency is < 1 or > 1024)
+        {
+            throw new UsageException("--concurrency must be from 1 to 1024.");
+        }
+
+        if (!(settings.Grace >= TimeSpan.Zero && settings.Grace <= TimeSpan.FromHours(1)))
+        {
+            throw new UsageException("--grace-period must be from 0 to 3600 seconds.");
+        }
+
+        if (!(settings.ProgressInterval >= TimeSpan.FromMilliseconds(50) && settings.ProgressInterval <= TimeSpan.FromHours(1)))
+        {
+            throw new UsageException("--progress-interval must be from 0.05 to 3600 seconds.");
+        }
+
         if (!File.Exists(settings.Path))
         {
             throw new UsageException("the file '" + settings.Path + "' does not exist.");
@@ -211,6 +207,8 @@ internal static class ImportCommand
             ? "Every row was accepted."
             : string.Create(CultureInfo.InvariantCulture, $"{ledger.Rows - ledger.Accepted:N0} rows not accepted were written to {failuresPath} (import it to send them again)."));
     }
+
+    private static TimeSpan Seconds(double value) => double.IsFinite(value) && Math.Abs(value) < 1e6 ? TimeSpan.FromSeconds(value) : TimeSpan.MinValue;
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

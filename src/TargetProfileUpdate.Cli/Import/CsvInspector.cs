@@ -154,7 +154,7 @@ internal static class CsvInspector
                         break;
                     }
 
-                    if (status != OperationStatus.Done)
+                    if (status != OperationStatus.Done && (found.Count == 0 || found[^1].Line != line))
                     {
                         found.Add((line, column));
                         if (found.Count >= max)

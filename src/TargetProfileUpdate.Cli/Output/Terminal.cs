@@ -23,12 +23,19 @@ internal static class Terminal
     private static IAnsiConsole Create()
     {
         bool redirected = Console.IsOutputRedirected;
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
             ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
             Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
             Out = new AnsiConsoleOutput(Console.Out),
         });
+        if (redirected)
+        {
+            // A log has no width: never wrap a line in the middle.
+            console.Profile.Width = 4096;
+        }
+
+        return console;
     }
 }
