@@ -51,6 +51,12 @@ internal static class Program
             Terminal.Error(ex.Message);
             return ExitCodes.Usage;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The SDK's messages never hold a token, an id or a value; the stack trace is not shown.
+            Terminal.Error("unexpected failure (" + ex.GetType().Name + "): " + ex.Message);
+            return ExitCodes.Failed;
+        }
     }
 
     private static bool IsSecretOption(string arg)

@@ -33,7 +33,8 @@ public sealed class FetchAndUpdateTests : IDisposable
         using var json = JsonDocument.Parse(result.Out);
         var city = json.RootElement.GetProperty("attributes").GetProperty("city");
         Assert.Equal("Zürich, \"CH\"", city.GetProperty("value").GetString());
-        Assert.Equal(emulator.FindByPcId("pc-8")!.Attributes["city"].ModifiedAt, city.GetProperty("modifiedAt").GetDateTimeOffset());
+        var modified = emulator.FindByPcId("pc-8")!.Attributes["city"].ModifiedAt;
+        Assert.Equal(modified.AddTicks(-(modified.Ticks % TimeSpan.TicksPerMillisecond)), city.GetProperty("modifiedAt").GetDateTimeOffset()); // the API answers in milliseconds
     }
 
     [Fact]

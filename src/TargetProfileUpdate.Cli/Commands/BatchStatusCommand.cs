@@ -1,4 +1,3 @@
-using System;
 using System.CommandLine;
 using System.Threading.Tasks;
 using TargetProfileUpdate.Cli.Bulk;
@@ -12,18 +11,14 @@ internal static class BatchStatusCommand
 {
     public static Command Create()
     {
-        var url = new Argument<Uri>("URL") { Description = "The batch status URL, exactly as the upload returned it (import prints it)." };
+        var url = new Argument<string>("URL") { Description = "The batch status URL, exactly as the upload returned it (import prints it)." };
         var wait = new Option<bool>("--wait") { Description = "Poll until the batch is complete or stuck." };
         var command = new Command("batch-status", "Show the state and counts of a Bulk Profile Update batch.");
         command.Arguments.Add(url);
         command.Options.Add(wait);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var statusUrl = parseResult.GetRequiredValue(url);
-            if (!statusUrl.IsAbsoluteUri)
-            {
-                throw new UsageException("URL must be the absolute batch status URL that the upload returned.");
-            }
+            var statusUrl = TargetSession.ParseAbsolute(parseResult.GetRequiredValue(url), "URL (the batch status URL that the upload returned)")!;
 
             var session = await TargetSession.OpenAsync(parseResult, null, cancellationToken).ConfigureAwait(false);
             await using (session.ConfigureAwait(false))

@@ -1,4 +1,3 @@
-using System;
 using System.CommandLine;
 
 namespace TargetProfileUpdate.Cli.Hosting;
@@ -15,7 +14,7 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
-    public static readonly Option<Uri?> BaseAddress = new("--base-address")
+    public static readonly Option<string?> BaseAddress = new("--base-address")
     {
         Description = "The server to talk to (default: https://{client-code}.tt.omtrdc.net/). Plain http is accepted for loopback only.",
         Recursive = true,

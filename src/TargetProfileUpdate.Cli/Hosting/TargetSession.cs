@@ -47,7 +47,7 @@ internal sealed class TargetSession : IAsyncDisposable
         var options = new TargetProfileUpdateOptions
         {
             ClientCode = parseResult.GetValue(GlobalOptions.ClientCode) ?? Env("TARGET_CLIENT_CODE") ?? string.Empty,
-            BaseAddress = parseResult.GetValue(GlobalOptions.BaseAddress),
+            BaseAddress = ParseAbsolute(parseResult.GetValue(GlobalOptions.BaseAddress), "--base-address"),
             AuthorizationToken = Env("TARGET_PROFILE_TOKEN"),
         };
         options.AdobeIms.ClientId = Env("TARGET_IMS_CLIENT_ID");
@@ -110,6 +110,19 @@ internal sealed class TargetSession : IAsyncDisposable
         {
             await Emulator.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>An absolute http(s) URL, or a usage error naming the option.</summary>
+    public static Uri? ParseAbsolute(string? text, string what)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri
+            : throw new UsageException(what + " must be an absolute http or https URL.");
     }
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
