@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace TargetProfileUpdate.Cli.Import;
+
+/// <summary>
+/// How every data row ended, by row index: accepted, failed (with the SDK's reason), invalid (with the pre-pass's
+/// reason), or not sent. One byte per row plus the reasons of the rows that were not accepted, so millions of rows fit.
+/// Rows are also numbered by their position among the rows sent (the "source index" the SDK's results use).
+/// </summary>
+internal sealed class ImportLedger
+{
+    private const byte Pending = 0;
+    private const byte AcceptedState = 1;
+    private const byte FailedState = 2;
+    private const byte InvalidState = 3;
+
+    private readonly byte[] _states;
+    private readonly ConcurrentDictionary<long, string> _reasons = new();
+    private readonly ConcurrentDictionary<ProfileUpdate, long> _rowOf = new(ReferenceEqualityComparer.Instance);
+    private readonly long[] _invalidRows;
+    private long _read;
+    private long _accepted;
+    private long _failed;
+
+    public ImportLedger(CsvInspection inspection)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(inspection.Rows, Array.MaxLength, "rows");
+        _states = new byte[inspection.Rows];
+        _invalidRows = [.. inspection.InvalidRows.Keys];
+        foreach (var (row, reason) in inspection.InvalidRows)
+        {
+            _states[row] = InvalidState;
+            _reasons[row] = reason;
+        }
+
+        Rows = inspection.Rows;
+    }
+
+    public long Rows { get; }
+
+    public long Invalid => _invalidRows.Length;
+
+    /// <summary>Gets how many rows were handed to the sender.</summary>
+    public long Read => Interlocked.Read(ref _read);
+
+    public long Accepted => Interlocked.Read(ref _accepted);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Gets how many valid rows were not sent (or whose send was cut off): read or not.</summary>
+    public long NotSent => Rows - Invalid - Accepted - Failed;
+
+    /// <summary>Records that <paramref name="update"/> (row <paramref name="row"/>) is handed to the sender.</summary>
+    public void Take(ProfileUpdate update, long row)
+    {
+        _rowOf[update] = row;
+        Interlocked.Increment(ref _read);
+    }
+
+    /// <summary>The row an update in flight came from, forgotten once it is settled.</summary>
+    public long Settle(ProfileUpdate update) => _rowOf.TryRemove(update, out long row) ? row : -1;
+
+    public void MarkAccepted(long row)
+    {
+        if (row >= 0 && _states[row] == Pending)
+        {
+            _states[row] = AcceptedState;
+            Interlocked.Increment(ref _accepted);
+        }
+    }
+
+    public void MarkFailed(long row, string reason)
+    {
+        if (row >= 0 && _states[row] == Pending)
+        {
+            _reasons[row] = reason;
+            _states[row] = FailedState;
+            Interlocked.Increment(ref _failed);
+        }
+    }
+
+    /// <summary>The row of the <paramref name="sourceIndex"/>-th row sent (invalid rows are never sent, so they are skipped).</summary>
+    public long RowOfSourceIndex(long sourceIndex)
+    {
+        long row = sourceIndex;
+        foreach (long invalid in _invalidRows)
+        {
+            if (invalid > row)
+            {
+                break;
+            }
+
+            row++;
+        }
+
+        return row;
+    }
+
+    /// <summary>Whether the row was accepted; otherwise why not (<paramref name="notSentReason"/> for rows never settled).</summary>
+    public bool IsAccepted(long row, string notSentReason, out string reason)
+    {
+        byte state = _states[row];
+        if (state == AcceptedState)
+        {
+            reason = string.Empty;
+            return true;
+        }
+
+        reason = state == Pending ? notSentReason : _reasons.GetValueOrDefault(row, "failed");
+        return false;
+    }
+}

@@ -1,0 +1,92 @@
+using System;
+using System.CommandLine;
+using System.Threading.Tasks;
+using TargetProfileUpdate.Cli.Commands;
+using TargetProfileUpdate.Cli.Hosting;
+using TargetProfileUpdate.Cli.Output;
+
+namespace TargetProfileUpdate.Cli;
+
+/// <summary>
+/// <c>target-profile</c>: the jobs people do by hand against Adobe Target's profile APIs: import a CSV, update or
+/// read one profile, follow a bulk batch, run the local emulator. Exit codes: see <see cref="ExitCodes"/>.
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        // The emulator command takes exactly the standalone emulator's options, so it is handed over before parsing.
+        if (args.Length > 0 && args[0] == "emulator" && !Array.Exists(args, a => a is "-h" or "--help" or "-?"))
+        {
+            return await EmulatorHost.RunStandaloneAsync(args[1..]).ConfigureAwait(false);
+        }
+
+        // A secret on the command line shows up in process lists and shell history: refuse it without echoing it.
+        if (Array.Find(args, IsSecretOption) is { } secret)
+        {
+            Terminal.Error(secret.Split('=')[0] + " is not accepted: secrets are never taken from the command line. Set TARGET_PROFILE_TOKEN, or TARGET_IMS_CLIENT_ID and TARGET_IMS_CLIENT_SECRET, in the environment.");
+            return ExitCodes.Usage;
+        }
+
+        var root = BuildCommand();
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                Terminal.Error(error.Message);
+            }
+
+            Console.Error.WriteLine("Run 'target-profile --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            // Ctrl+C is handled by the commands themselves (import lets requests in flight finish).
+            return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (UsageException ex)
+        {
+            Terminal.Error(ex.Message);
+            return ExitCodes.Usage;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The SDK's messages never hold a token, an id or a value; the stack trace is not shown.
+            Terminal.Error("unexpected failure (" + ex.GetType().Name + "): " + ex.Message);
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static bool IsSecretOption(string arg)
+    {
+        string name = arg.Split('=')[0];
+        return name is "--token" or "--profile-token" or "--authorization-token" or "--client-secret" or "--ims-client-secret" or "--secret" or "--password";
+    }
+
+    internal static RootCommand BuildCommand()
+    {
+        var root = new RootCommand("target-profile: import CSV files into Adobe Target profiles, update or read one profile, follow bulk batches, or run the local emulator.\n" + GlobalOptions.HelpEpilog);
+        root.Options.Add(GlobalOptions.ClientCode);
+        root.Options.Add(GlobalOptions.BaseAddress);
+        root.Options.Add(GlobalOptions.Emulator);
+        root.Subcommands.Add(UpdateCommand.Create());
+        root.Subcommands.Add(FetchCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(BatchStatusCommand.Create());
+        root.Subcommands.Add(EmulatorCommand());
+        return root;
+    }
+
+    private static Command EmulatorCommand()
+    {
+        var command = new Command(
+            "emulator",
+            "Run the local Target emulator (update, fetch, inspection, fault injection) until Ctrl+C. It takes the standalone emulator's options: "
+            + "--urls, --client-code, --token, --max-get-bytes, --max-post-bytes, --quota, --quota-window, --propagation-delay, --seed-file, --fault-probability, --fault-seed (environment: TARGET_EMULATOR_<NAME>).");
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(_ => 0);
+        return command;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace TargetProfileUpdate.Cli.Tests;
+
+/// <summary>Runs the built tool as a real process: <c>dotnet TargetProfileUpdate.Cli.dll …</c>, output redirected.</summary>
+internal sealed class CliProcess : IDisposable
+{
+    public static readonly string ToolDll = Path.Combine(AppContext.BaseDirectory, "TargetProfileUpdate.Cli.dll");
+
+    private readonly Process _process;
+    private readonly StringBuilder _out = new();
+    private readonly StringBuilder _err = new();
+    private readonly TaskCompletionSource _outDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _errDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private CliProcess(IEnumerable<string> args, string workingDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+            StandardErrorEncoding = System.Text.Encoding.UTF8,
+        };
+        start.ArgumentList.Add(ToolDll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Sanitize(start.Environment);
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => Append(_out, e.Data, _outDone);
+        _process.ErrorDataReceived += (_, e) => Append(_err, e.Data, _errDone);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_out)
+            {
+                return _out.ToString();
+            }
+        }
+    }
+
+    public static CliProcess Start(string workingDirectory, params string[] args) => new(args, workingDirectory);
+
+    public static async Task<CliResult> RunAsync(string workingDirectory, params string[] args)
+    {
+        using var process = Start(workingDirectory, args);
+        return await process.WaitAsync(TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>The environment of a user who has configured nothing: no TARGET_* variables leak in from the machine.</summary>
+    public static void Sanitize(IDictionary<string, string?> environment)
+    {
+        foreach (string key in environment.Keys.Where(k => k.StartsWith("TARGET_", StringComparison.Ordinal)).ToList())
+        {
+            environment.Remove(key);
+        }
+
+        environment["DOTNET_NOLOGO"] = "1";
+    }
+
+    public async Task<CliResult> WaitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException("target-profile did not exit within " + timeout + ". Output so far:\n" + StandardOutput);
+        }
+
+        await Task.WhenAll(_outDone.Task, _errDone.Task);
+        return new CliResult(_process.ExitCode, _out.ToString(), _err.ToString());
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Append(StringBuilder builder, string? line, TaskCompletionSource done)
+    {
+        if (line is null)
+        {
+            done.TrySetResult();
+            return;
+        }
+
+        lock (builder)
+        {
+            builder.Append(line).Append('\n');
+        }
+    }
+}
+
+internal sealed record CliResult(int ExitCode, string Out, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Out}\n--- stderr ---\n{Error}";
+}
