@@ -15,7 +15,7 @@ using TargetProfileUpdate.Resilience;
 namespace TargetProfileUpdate.DependencyInjection;
 
 /// <summary>
-/// Everything one Adobe account (one registration name) shares: its validated options, its one <see cref="HttpClient"/>,
+/// Everything one Adobe account (one registration name) shares: its validated options, its one handler chain (<see cref="HttpMessageInvoker"/>),
 /// its token provider, its quota and bulk/admin limiters, its pacer, and one sender per endpoint (each with its own
 /// resilience pipeline and circuit breaker). A singleton per name; endpoint clients are thin views over it.
 /// </summary>
@@ -36,7 +36,11 @@ internal sealed class TargetAccount : IDisposable
         Time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         LoggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         Telemetry = services.GetRequiredService<ProfileUpdateTelemetry>();
-        HttpClient = services.GetRequiredService<IHttpClientFactory>().CreateClient(TargetProfileUpdateServiceCollectionExtensions.HttpClientNameFor(name));
+        // An invoker over the factory's handler chain (the account's, with the user's handlers): HttpClient's own layer would
+        // add a linked cancellation source and a state machine per call, and its Timeout/BaseAddress are not used here.
+        Invoker = new HttpMessageInvoker(
+            services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(TargetProfileUpdateServiceCollectionExtensions.HttpClientNameFor(name)),
+            disposeHandler: false);
         Quota = components.Quota?.Invoke(services)
             ?? (Options.Quota.Enabled ? new SlidingWindowQuota(Options.Quota.PermitLimit, Options.Quota.Window, Time) : null);
         BulkLimiter = components.BulkLimiter?.Invoke(services)
@@ -67,7 +71,7 @@ internal sealed class TargetAccount : IDisposable
 
     public ProfileUpdateTelemetry Telemetry { get; }
 
-    public HttpClient HttpClient { get; }
+    public HttpMessageInvoker Invoker { get; }
 
     public IProfileApiTokenProvider TokenProvider { get; }
 
@@ -105,7 +109,7 @@ internal sealed class TargetAccount : IDisposable
     {
         var logger = LoggerFactory.CreateLogger("TargetProfileUpdate");
         var pipeline = ProfileApiPipelineFactory.Create(endpoint, resilience ?? Options.Resilience, limiter, pacer, Time, logger, Telemetry);
-        return new ProfileApiSender(endpoint, HttpClient, pipeline, tokens, Time);
+        return new ProfileApiSender(endpoint, Invoker, pipeline, tokens, Time);
     }
 
     public void Dispose()
@@ -126,6 +130,15 @@ internal sealed class TargetAccount : IDisposable
         }
 
         _pacer?.Dispose();
+
+        // Calls in flight end now (as ObjectDisposedException, since the senders are marked disposed first).
+        try
+        {
+            Invoker.Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
         _ = _services;
     }
 }

@@ -16,13 +16,14 @@ namespace TargetProfileUpdate.Http;
 /// </summary>
 internal sealed class ProfileApiSender : IDisposable
 {
-    private readonly HttpClient _http;
+    private readonly HttpMessageInvoker _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly IProfileApiTokenProvider? _tokens;
+    private readonly CancellationTokenSource _lifetime = new();
     private (string? Token, string? Header) _header;
     private volatile bool _disposed;
 
-    public ProfileApiSender(string endpoint, HttpClient http, ResiliencePipeline<HttpResponseMessage> pipeline, IProfileApiTokenProvider? tokens, TimeProvider time)
+    public ProfileApiSender(string endpoint, HttpMessageInvoker http, ResiliencePipeline<HttpResponseMessage> pipeline, IProfileApiTokenProvider? tokens, TimeProvider time)
     {
         Endpoint = endpoint;
         _http = http;
@@ -128,7 +129,9 @@ internal sealed class ProfileApiSender : IDisposable
                 activity.SetTag("target.attempt", state.Attempts);
             }
 
-            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, context.CancellationToken).ConfigureAwait(false);
+            // Disposing the client ends the calls in flight (as HttpClient did); the link is what HttpClient itself allocated per call.
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _lifetime.Token);
+            response = await _http.SendAsync(message, linked.Token).ConfigureAwait(false);
             if (response.RequestMessage?.RequestUri is { } answered && message.RequestUri is { } sent
                 && Uri.Compare(answered, sent, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) != 0)
             {
@@ -137,7 +140,7 @@ internal sealed class ProfileApiSender : IDisposable
 
             state.LastStatus = (int)response.StatusCode;
             state.LastRetryAfter = TransientStatus.IsTransient((int)response.StatusCode) ? RetryAfterParser.Parse(response, Time.GetUtcNow()) : null;
-            await state.ReadBodyAsync(response, context.CancellationToken).ConfigureAwait(false);
+            await state.ReadBodyAsync(response, linked.Token).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
             return Outcome.FromResult(response);
         }
@@ -157,7 +160,25 @@ internal sealed class ProfileApiSender : IDisposable
         }
     }
 
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            _lifetime.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A handler's cancellation callback threw; the calls still end.
+        }
+
+        _lifetime.Dispose();
+    }
 }
 
 /// <summary>The answer came from another origin than the request went to (a handler followed a redirect); it is refused.</summary>

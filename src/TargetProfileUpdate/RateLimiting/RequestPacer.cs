@@ -14,23 +14,25 @@ internal sealed class RequestPacer(double requestsPerSecond, TimeProvider time) 
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeSpan _interval = TimeSpan.FromTicks(Math.Max(1, (long)(TimeSpan.TicksPerSecond / requestsPerSecond)));
-    private long _lastStart = long.MinValue;
+    private readonly long _origin = time.GetTimestamp();
+    private TimeSpan _nextSlot = TimeSpan.MinValue;
 
     public async ValueTask WaitAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_lastStart != long.MinValue)
+            // An absolute schedule: each slot is the previous one plus the interval (or now, after an idle spell), so timer
+            // granularity and early or late wake-ups never drift the rate; the clock is checked again after every wake-up.
+            var now = time.GetElapsedTime(_origin);
+            var slot = now > _nextSlot ? now : _nextSlot;
+            while (slot - now > TimeSpan.Zero)
             {
-                var wait = _interval - time.GetElapsedTime(_lastStart);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-                }
+                await Task.Delay(slot - now, time, cancellationToken).ConfigureAwait(false);
+                now = time.GetElapsedTime(_origin);
             }
 
-            _lastStart = time.GetTimestamp();
+            _nextSlot = slot + _interval;
         }
         finally
         {

@@ -7,13 +7,14 @@ namespace TargetProfileUpdate;
 
 /// <summary>
 /// An insertion-ordered, append-only map of attribute names to values with ordinal keys.
-/// Small updates use a linear scan; a lookup dictionary is built once they grow.
+/// Updates of up to <see cref="IndexThreshold"/> attributes (nearly all) use a linear ordinal scan, which is faster than
+/// hashing at that size and allocates nothing; a lookup dictionary is built only past it.
 /// </summary>
 internal sealed class AttributeList : IReadOnlyDictionary<string, string>
 {
-    private const int IndexThreshold = 8;
+    private const int IndexThreshold = 32;
 
-    private readonly List<KeyValuePair<string, string>> _items = new(4);
+    private readonly List<KeyValuePair<string, string>> _items = new(8);
     private Dictionary<string, int>? _index;
 
     public int Count => _items.Count;

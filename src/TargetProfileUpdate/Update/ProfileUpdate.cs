@@ -94,7 +94,11 @@ public sealed class ProfileUpdate
     {
         string key = NormalizeName(name);
         ArgumentNullException.ThrowIfNull(value);
-        Utf16Validation.ThrowIfInvalid(value, nameof(value), "The value of attribute '" + SafeName(key) + "'");
+        if (Utf16Validation.IndexOfInvalid(value) >= 0)
+        {
+            // The message is built only when it is needed: building it on every Set cost ~100 B per attribute.
+            Utf16Validation.ThrowIfInvalid(value, nameof(value), "The value of attribute '" + SafeName(key) + "'");
+        }
 
         if (!_attributes.TryAdd(key, value))
         {
