@@ -31,10 +31,12 @@ namespace TargetProfileUpdate.Testing;
 /// </remarks>
 /// <example>
 /// <code>
-/// var fake = new FakeProfileUpdateClient();
-/// fake.FailNext(1, new ProfileUpdateException("HTTP 503", 503, null, 4, isTransient: true));
-/// await service.HandleAsync(contact);                       // your code, depending on IProfileUpdateClient
-/// Assert.Equal("gold", fake.LatestFor(ProfileId.FromThirdPartyId("crm-1"))!.Attributes["tier"]);
+/// var customer = ProfileId.FromThirdPartyId("crm-1");
+/// var fake = new FakeProfileUpdateClient { UpdateOnly = true }
+///     .Seed(customer, new Dictionary&lt;string, string&gt; { ["since"] = "2019" });
+/// await service.HandleAsync(contact);                       // your code, taking IProfileUpdateClient and IProfileFetchClient
+/// Assert.Equal("gold", fake.LatestFor(customer)!.Attributes["tier"]);
+/// Assert.Equal("gold", (await fake.GetProfileAsync(customer))!.Attributes["tier"].Value);
 /// </code>
 /// </example>
 public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetchClient
