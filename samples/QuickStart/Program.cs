@@ -1,13 +1,12 @@
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TargetProfileUpdate;
 using TargetProfileUpdate.Emulator;
 
 namespace QuickStart;
 
 /// <summary>
-/// Sends a small update (GET) and a large one (POST) and reads the profile back.
+/// Sends a small update (GET) and a large one (POST) and reads the profile back through IProfileFetchClient.
 /// With no TARGET_CLIENT_CODE it runs against the emulator, started in-process; with it, against Adobe.
 /// </summary>
 public static class Program
@@ -21,12 +20,10 @@ public static class Program
         TargetEmulator? emulator = null;
         try
         {
-            var options = new TargetProfileUpdateOptions { ClientCode = realClientCode ?? "demo", AuthorizationToken = environment("TARGET_PROFILE_TOKEN") };
             if (realClientCode is null)
             {
                 emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "demo" });
                 emulator.SeedProfile(thirdPartyId: thirdPartyId); // Adobe only updates profiles that exist.
-                options.BaseAddress = emulator.BaseAddress;
                 output.WriteLine($"Using the embedded Target emulator at {emulator.BaseAddress} (set TARGET_CLIENT_CODE to use Adobe).");
             }
             else
@@ -34,7 +31,20 @@ public static class Program
                 output.WriteLine($"Using Adobe Target, client code '{realClientCode}'.");
             }
 
-            using var client = new ProfileUpdateClient(options);
+            // One registration gives both clients: updates and the Profile Fetch API share the account's HTTP client and token.
+            var services = new ServiceCollection();
+            services.AddTargetProfileUpdate(options =>
+            {
+                options.ClientCode = realClientCode ?? "demo";
+                options.AuthorizationToken = environment("TARGET_PROFILE_TOKEN");
+                if (emulator is not null)
+                {
+                    options.BaseAddress = emulator.BaseAddress;
+                }
+            });
+            await using var provider = services.BuildServiceProvider();
+            var client = provider.GetRequiredService<IProfileUpdateClient>();
+            var profiles = provider.GetRequiredService<IProfileFetchClient>();
 
             var small = ProfileUpdate.ForThirdPartyId(thirdPartyId)
                 .Set("loyaltyTier", "gold")
@@ -52,25 +62,29 @@ public static class Program
 
             WriteTable(output, rows);
 
-            if (emulator is not null)
+            // Read the profile back through the Profile Fetch API (null when Target has no profile for the id).
+            output.WriteLine();
+            var profile = await profiles.GetProfileAsync(ProfileId.FromThirdPartyId(thirdPartyId));
+            if (profile is null)
             {
-                // Read the profile back through the documented Profile Fetch API.
-                using var http = new HttpClient { BaseAddress = emulator.BaseAddress };
-                using var profile = JsonDocument.Parse(await http.GetStringAsync($"rest/v1/profiles/thirdPartyId/{Uri.EscapeDataString(thirdPartyId)}?client=demo"));
-                var attributes = profile.RootElement.GetProperty("profileAttributes");
-                output.WriteLine();
-                WriteTable(output, [["attribute", "value read back"], .. attributes.EnumerateObject().Select(a => new[] { a.Name, Shorten(a.Value.GetProperty("value").GetString()!) })]);
+                output.WriteLine("Target has no profile for this id.");
             }
             else
             {
-                output.WriteLine("Accepted updates become visible on the profile within about an hour (at most 24 hours).");
+                WriteTable(output, [["attribute", "value read back"], .. profile.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new[] { a.Key, Shorten(a.Value.Value) })]);
+            }
+
+            if (emulator is null)
+            {
+                output.WriteLine("Accepted updates become visible on the profile within about an hour (at most 24 hours): the values above may not show them yet.");
             }
 
             return 0;
         }
-        catch (ProfileUpdateException ex)
+        catch (ProfileApiException ex)
         {
-            output.WriteLine($"The update failed: {ex.Message}");
+            // ProfileUpdateException for the updates, ProfileApiException for the fetch; messages never carry ids or values.
+            output.WriteLine($"The call failed: {ex.Message}");
             return 1;
         }
         finally

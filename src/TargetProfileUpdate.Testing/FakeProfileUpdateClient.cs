@@ -8,30 +8,99 @@ using System.Threading.Tasks;
 namespace TargetProfileUpdate.Testing;
 
 /// <summary>
-/// An in-memory <see cref="IProfileUpdateClient"/> for unit tests: it records every update in arrival order
-/// (thread-safe) and answers like the real client — success by default, or the failures you script.
-/// Like the real client it throws <see cref="ArgumentNullException"/> for a null update and <see cref="ArgumentException"/>
+/// An in-memory <see cref="IProfileUpdateClient"/> and <see cref="IProfileFetchClient"/> for unit tests: it records every
+/// update in arrival order (thread-safe), keeps the profiles you <see cref="Seed">seed</see> merged with the updates it
+/// accepted, and answers like the real clients — success by default, or the failures you script.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Like the real clients it throws <see cref="ArgumentNullException"/> for a null update or id and <see cref="ArgumentException"/>
 /// for an update without attributes at once, and returns a canceled task (recording nothing) for an already-canceled token.
 /// A scripted <see cref="OperationCanceledException"/> ends the task canceled, as a canceled real call does.
-/// </summary>
+/// </para>
+/// <para>
+/// By default every accepted update creates or merges into its profile, so a fetch sees it at once. Set
+/// <see cref="UpdateOnly"/> for the real Single Profile Update API's rule: an update to a profile that does not exist is
+/// answered as a success and silently dropped (listed in <see cref="DroppedUpdates"/>). The fake has no propagation delay.
+/// </para>
+/// <para>
+/// Each <see cref="ProfileId"/> is its own profile: the fake does not link a third-party id to a PC id or an ECID.
+/// Seed a profile under an ECID (<see cref="ProfileId.FromMarketingCloudVisitorId"/>) to fetch it by ECID; updates by
+/// ECID cannot be built at all (<see cref="ProfileUpdate"/> refuses the id, as the API does).
+/// </para>
+/// </remarks>
 /// <example>
 /// <code>
-/// var fake = new FakeProfileUpdateClient();
-/// fake.FailNext(1, new ProfileUpdateException("HTTP 503", 503, null, 4, isTransient: true));
-/// await service.HandleAsync(contact);                       // your code, depending on IProfileUpdateClient
-/// Assert.Equal("gold", fake.LatestFor(ProfileId.FromThirdPartyId("crm-1"))!.Attributes["tier"]);
+/// var customer = ProfileId.FromThirdPartyId("crm-1");
+/// var fake = new FakeProfileUpdateClient { UpdateOnly = true }
+///     .Seed(customer, new Dictionary&lt;string, string&gt; { ["since"] = "2019" });
+/// await service.HandleAsync(contact);                       // your code, taking IProfileUpdateClient and IProfileFetchClient
+/// Assert.Equal("gold", fake.LatestFor(customer)!.Attributes["tier"]);
+/// Assert.Equal("gold", (await fake.GetProfileAsync(customer))!.Attributes["tier"].Value);
 /// </code>
 /// </example>
-public sealed class FakeProfileUpdateClient : IProfileUpdateClient
+public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetchClient
 {
     private readonly object _gate = new();
+    private readonly TimeProvider? _timeProvider;
     private readonly List<ProfileUpdate> _updates = [];
     private readonly List<ProfileUpdate> _attempts = [];
+    private readonly List<ProfileUpdate> _dropped = [];
+    private readonly List<ProfileId> _fetches = [];
+    private readonly Dictionary<ProfileId, StoredProfile> _profiles = [];
     private readonly Dictionary<ProfileId, Func<Exception>> _failuresById = [];
     private readonly Queue<Func<Exception>> _nextFailures = new();
+    private readonly Queue<Func<Exception>> _nextFetchFailures = new();
     private Func<Exception>? _alwaysFailure;
+    private bool _updateOnly;
 
-    /// <summary>Gets the updates that were accepted, in arrival order (a snapshot).</summary>
+    /// <summary>Creates a fake whose fetched attributes carry no <see cref="ProfileAttribute.ModifiedAt"/>.</summary>
+    public FakeProfileUpdateClient()
+    {
+    }
+
+    /// <summary>
+    /// Creates a fake that stamps seeded and updated attributes (and the profile) with <paramref name="timeProvider"/>'s
+    /// current time, for example a <c>FakeTimeProvider</c>.
+    /// </summary>
+    /// <param name="timeProvider">The clock read when a profile is seeded or an update is applied.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="timeProvider"/> is <see langword="null"/>.</exception>
+    public FakeProfileUpdateClient(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>
+    /// Gets or sets whether the fake follows the real API's update-only rule. Default: <see langword="false"/>, every
+    /// accepted update creates its profile or merges into it.
+    /// </summary>
+    /// <remarks>
+    /// When <see langword="true"/>, an update to a profile that was neither <see cref="Seed">seeded</see> nor created
+    /// earlier is answered with a normal <see cref="ProfileUpdateResult"/>, as Adobe answers, but changes nothing: it is
+    /// listed in <see cref="DroppedUpdates"/> (and <see cref="Attempts"/>), not in <see cref="Updates"/>, and a fetch of
+    /// that id still returns <see langword="null"/>. Use it to test that your code checks a profile exists before updating it.
+    /// </remarks>
+    public bool UpdateOnly
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _updateOnly;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _updateOnly = value;
+            }
+        }
+    }
+
+    /// <summary>Gets the updates that were accepted and applied to a profile, in arrival order (a snapshot).</summary>
     public IReadOnlyList<ProfileUpdate> Updates
     {
         get
@@ -51,6 +120,33 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient
             lock (_gate)
             {
                 return _attempts.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gets the updates that were answered as a success but dropped because their profile does not exist (only with
+    /// <see cref="UpdateOnly"/>), in arrival order (a snapshot).
+    /// </summary>
+    public IReadOnlyList<ProfileUpdate> DroppedUpdates
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dropped.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Gets the id of every <see cref="GetProfileAsync"/> call, failed ones included, in arrival order (a snapshot).</summary>
+    public IReadOnlyList<ProfileId> Fetches
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _fetches.ToArray();
             }
         }
     }
@@ -83,25 +179,106 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient
                 : _alwaysFailure;
             if (failure is null)
             {
-                _updates.Add(update);
+                if (_profiles.ContainsKey(update.Id) || !_updateOnly)
+                {
+                    Apply(update.Id, update.Attributes);
+                    _updates.Add(update);
+                }
+                else
+                {
+                    _dropped.Add(update);
+                }
             }
         }
 
-        if (failure is null)
+        return failure is null
+            ? Task.FromResult(new ProfileUpdateResult(SuccessMessage, HttpMethod.Get, attempts: 1, requestBytes: 0))
+            : Failed<ProfileUpdateResult>(failure());
+    }
+
+    /// <summary>
+    /// Gets a profile: its seeded attributes merged with the updates applied since, each update overwriting the
+    /// attributes it sets. Like the real client it throws <see cref="ArgumentNullException"/> at once for a null id and
+    /// returns a canceled task (recording nothing) for an already-canceled token.
+    /// </summary>
+    /// <param name="id">The profile (a PC id, third-party id or ECID; compared exactly).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// A new <see cref="TargetProfile"/> with <see cref="TargetProfile.Id"/> = <paramref name="id"/> and
+    /// <see cref="TargetProfile.ModifiedAt"/> = the latest attribute time (null without a <see cref="TimeProvider"/>;
+    /// <see cref="TargetProfile.VisitorId"/>, <see cref="TargetProfile.ThirdPartyId"/> and <see cref="TargetProfile.PcId"/>
+    /// are null), or <see langword="null"/> when the profile was never seeded or created.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="id"/> is <see langword="null"/>.</exception>
+    public Task<TargetProfile?> GetProfileAsync(ProfileId id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (cancellationToken.IsCancellationRequested)
         {
-            return Task.FromResult(new ProfileUpdateResult(SuccessMessage, HttpMethod.Get, attempts: 1, requestBytes: 0));
+            return Task.FromCanceled<TargetProfile?>(cancellationToken);
         }
 
-        var exception = failure();
-        if (exception is OperationCanceledException canceled)
+        TargetProfile? found = null;
+        Func<Exception>? failure;
+        lock (_gate)
         {
-            // The real client's task ends canceled, not faulted, when the update is canceled.
-            var source = new TaskCompletionSource<ProfileUpdateResult>();
-            source.SetCanceled(canceled.CancellationToken);
-            return source.Task;
+            _fetches.Add(id);
+            failure = _nextFetchFailures.Count > 0 ? _nextFetchFailures.Dequeue() : null;
+            if (failure is null && _profiles.TryGetValue(id, out var profile))
+            {
+                found = new TargetProfile(id, profile.Attributes, modifiedAt: profile.ModifiedAt);
+            }
         }
 
-        return Task.FromException<ProfileUpdateResult>(exception);
+        return failure is null ? Task.FromResult(found) : Failed<TargetProfile?>(failure());
+    }
+
+    /// <summary>
+    /// Creates a profile with <paramref name="attributes"/>, or, when it exists, sets those attributes on it (others are
+    /// kept). With <see cref="UpdateOnly"/>, only seeded (or earlier created) profiles take updates.
+    /// </summary>
+    /// <param name="id">The profile (a PC id, third-party id or ECID).</param>
+    /// <param name="attributes">The attributes by name (copied; may be empty, for a profile that just exists).</param>
+    /// <returns>This fake, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="id"/> or <paramref name="attributes"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An attribute value is <see langword="null"/>.</exception>
+    public FakeProfileUpdateClient Seed(ProfileId id, IReadOnlyDictionary<string, string> attributes)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(attributes);
+        foreach (var value in attributes.Values)
+        {
+            if (value is null)
+            {
+                throw new ArgumentException("A seeded attribute value must not be null; nothing was seeded.", nameof(attributes));
+            }
+        }
+
+        lock (_gate)
+        {
+            Apply(id, attributes);
+        }
+
+        return this;
+    }
+
+    /// <summary>Makes the next <paramref name="count"/> calls of <see cref="GetProfileAsync"/> fail with <paramref name="exception"/>, then succeed again.</summary>
+    /// <param name="count">How many fetches fail.</param>
+    /// <param name="exception">The exception to throw, for example a <see cref="ProfileApiException"/>.</param>
+    /// <returns>This fake, for chaining.</returns>
+    public FakeProfileUpdateClient FailNextFetches(int count, Exception exception)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentNullException.ThrowIfNull(exception);
+        lock (_gate)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                _nextFetchFailures.Enqueue(() => exception);
+            }
+        }
+
+        return this;
     }
 
     /// <summary>Makes every later call fail with <paramref name="exception"/> (until <see cref="Reset"/>).</summary>
@@ -177,16 +354,63 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient
         }
     }
 
-    /// <summary>Forgets every recorded update and scripted failure.</summary>
+    /// <summary>
+    /// Forgets every recorded update, dropped update and fetch, every seeded or created profile, and every scripted failure.
+    /// <see cref="UpdateOnly"/> and <see cref="SuccessMessage"/> keep their values.
+    /// </summary>
     public void Reset()
     {
         lock (_gate)
         {
             _updates.Clear();
             _attempts.Clear();
+            _dropped.Clear();
+            _fetches.Clear();
+            _profiles.Clear();
             _failuresById.Clear();
             _nextFailures.Clear();
+            _nextFetchFailures.Clear();
             _alwaysFailure = null;
         }
+    }
+
+    /// <summary>A task that ends like a failed real call: canceled for an <see cref="OperationCanceledException"/>, else faulted.</summary>
+    private static Task<T> Failed<T>(Exception exception)
+    {
+        if (exception is OperationCanceledException canceled)
+        {
+            // The real client's task ends canceled, not faulted, when the call is canceled.
+            var source = new TaskCompletionSource<T>();
+            source.SetCanceled(canceled.CancellationToken);
+            return source.Task;
+        }
+
+        return Task.FromException<T>(exception);
+    }
+
+    /// <summary>Creates the profile if needed and sets the attributes, stamped with the clock's time. Called under the lock.</summary>
+    private void Apply(ProfileId id, IEnumerable<KeyValuePair<string, string>> attributes)
+    {
+        if (!_profiles.TryGetValue(id, out var profile))
+        {
+            profile = new StoredProfile();
+            _profiles.Add(id, profile);
+        }
+
+        var now = _timeProvider?.GetUtcNow();
+        foreach (var (name, value) in attributes)
+        {
+            profile.Attributes[name] = new ProfileAttribute(value, now);
+        }
+
+        profile.ModifiedAt = now;
+    }
+
+    /// <summary>One profile the fake holds. Guarded by the fake's lock.</summary>
+    private sealed class StoredProfile
+    {
+        public Dictionary<string, ProfileAttribute> Attributes { get; } = new(StringComparer.Ordinal);
+
+        public DateTimeOffset? ModifiedAt { get; set; }
     }
 }

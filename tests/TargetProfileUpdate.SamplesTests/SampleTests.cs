@@ -18,7 +18,11 @@ public sealed class SampleTests
         Assert.Contains("Using the embedded Target emulator", text, StringComparison.Ordinal);
         Assert.Matches(@"small\s+GET\s+1\s+\d+\s+Request successfully submitted", text);
         Assert.Matches(@"large\s+POST\s+1\s+\d+\s+Request successfully submitted", text);
+        Assert.Contains("value read back", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Target has no profile", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("The call failed", text, StringComparison.Ordinal);
         Assert.Matches(@"loyaltyTier\s+gold", text);
+        Assert.Matches(@"lifetimeValue\s+1234\.50", text);
         Assert.Matches(@"lastStore\s+Zürich Hauptbahnhof", text);
         Assert.Matches(@"callCentreNotes\s+.*\(9600 chars\)", text);
     }
@@ -34,7 +38,13 @@ public sealed class SampleTests
         var worker = app.Host.Services.GetRequiredService<WorkerService.ProfileUpdateWorker>();
         Assert.Equal(6, worker.Accepted);
         Assert.Equal(0, worker.Failed);
+        Assert.Equal(0, worker.Skipped);
         Assert.Equal(6, app.Emulator!.AppliedUpdates);
+
+        // The worker checked each of the three customers once through the Profile Fetch API before updating them.
+        var fetches = app.Emulator.GetRequests().Where(r => r.Path.StartsWith("/rest/v1/profiles/thirdPartyId/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["crm-1001", "crm-1002", "crm-1003"], fetches.Select(r => r.Path["/rest/v1/profiles/thirdPartyId/".Length..]).Order(StringComparer.Ordinal));
+        Assert.All(fetches, r => Assert.Equal(200, r.StatusCode));
         var profile = app.Emulator.FindByThirdPartyId("crm-1001")!;
         Assert.Equal("call-centre", profile.Attributes["lastContactChannel"].Value);
         Assert.Equal("Store 103", profile.Attributes["lastStore"].Value);

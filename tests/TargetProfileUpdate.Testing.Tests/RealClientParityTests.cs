@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using TargetProfileUpdate.Testing;
 
 namespace TargetProfileUpdate.Testing.Tests;
@@ -9,6 +10,13 @@ namespace TargetProfileUpdate.Testing.Tests;
 /// </summary>
 public sealed class RealClientParityTests
 {
+    public enum FetchUsageError
+    {
+        NullId,
+        AlreadyCanceledToken,
+        NullIdAndCanceledToken,
+    }
+
     public enum UsageError
     {
         NullUpdate,
@@ -72,6 +80,74 @@ public sealed class RealClientParityTests
         var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
         Assert.True(task.IsCanceled);
         Assert.Equal(cts.Token, ex.CancellationToken);
+    }
+
+    [Theory]
+    [InlineData(FetchUsageError.NullId)]
+    [InlineData(FetchUsageError.AlreadyCanceledToken)]
+    [InlineData(FetchUsageError.NullIdAndCanceledToken)]
+    public async Task GetProfileAsync_UsageErrors_EndExactlyAsWithTheRealClient(FetchUsageError scenario)
+    {
+        // ProfileFetchClient is only built by the registration: resolve the real one as an application would.
+        var services = new ServiceCollection();
+        services.AddTargetProfileUpdate(o => o.ClientCode = "demo");
+        await using var provider = services.BuildServiceProvider();
+        var real = provider.GetRequiredService<IProfileFetchClient>();
+        Assert.IsType<ProfileFetchClient>(real);
+        var fake = new FakeProfileUpdateClient().Seed(ProfileId.FromThirdPartyId("crm-1"), new Dictionary<string, string> { ["a"] = "1" });
+
+        var expected = await FetchOutcomeAsync(real, scenario);
+        var actual = await FetchOutcomeAsync(fake, scenario);
+
+        Assert.Equal(expected, actual);
+        Assert.Empty(fake.Fetches);
+    }
+
+    [Fact]
+    public async Task GetProfileAsync_AlreadyCanceledToken_ReturnsACanceledTaskCarryingThatToken()
+    {
+        var fake = new FakeProfileUpdateClient().Seed(ProfileId.FromThirdPartyId("crm-1"), new Dictionary<string, string>());
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        var task = fake.GetProfileAsync(ProfileId.FromThirdPartyId("crm-1"), cts.Token);
+
+        Assert.True(task.IsCanceled);
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+        Assert.Equal(cts.Token, ex.CancellationToken);
+        Assert.Empty(fake.Fetches);
+    }
+
+    private static async Task<string> FetchOutcomeAsync(IProfileFetchClient client, FetchUsageError scenario)
+    {
+        using var cts = new CancellationTokenSource();
+        if (scenario is FetchUsageError.AlreadyCanceledToken or FetchUsageError.NullIdAndCanceledToken)
+        {
+            await cts.CancelAsync();
+        }
+
+        ProfileId? id = scenario is FetchUsageError.AlreadyCanceledToken ? ProfileId.FromThirdPartyId("crm-1") : null;
+
+        Task<TargetProfile?> task;
+        try
+        {
+            task = client.GetProfileAsync(id!, cts.Token);
+        }
+        catch (Exception ex)
+        {
+            return "throws " + ex.GetType().Name + " (" + (ex as ArgumentException)?.ParamName + ")";
+        }
+
+        try
+        {
+            await task;
+        }
+        catch (Exception ex)
+        {
+            return "task " + task.Status + " " + ex.GetType().Name + (ex is OperationCanceledException oce && oce.CancellationToken == cts.Token ? " (the caller's token)" : string.Empty);
+        }
+
+        return "task " + task.Status;
     }
 
     /// <summary>How a call ends: "throws X" (synchronously) or "task Status X" (after the returned task ends).</summary>
