@@ -80,7 +80,7 @@ internal sealed class XmlBulkServer : IAsyncDisposable
     private async Task HandleAsync(HttpListenerContext context)
     {
         var request = context.Request;
-        using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
+        using var reader = new StreamReader(request.InputStream, System.Text.Encoding.UTF8);
         string body = await reader.ReadToEndAsync();
         string pathAndQuery = request.Url!.PathAndQuery;
         Requests.Enqueue((request.HttpMethod, pathAndQuery, request.Headers["Authorization"], body));
@@ -120,7 +120,7 @@ internal sealed class XmlBulkServer : IAsyncDisposable
             return;
         }
 
-        byte[] bytes = Encoding.UTF8.GetBytes(xml);
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(xml);
         context.Response.ContentType = "application/xml";
         context.Response.ContentLength64 = bytes.Length;
         await context.Response.OutputStream.WriteAsync(bytes);
