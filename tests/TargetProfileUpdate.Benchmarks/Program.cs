@@ -20,6 +20,9 @@ public static class Program
             "sync-run" => await SyncBenchmark.RunOneAsync(args),
             "server" => await BenchmarkServer.RunAsync(args),
             "memory" => await MemoryBenchmark.RunAsync(args),
+            "bulk" => await BulkBenchmark.RunAsync(args),
+            "bulk-run" => await BulkBenchmark.RunOneAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), new Uri(args[2])),
+            "bulk-server" => await BulkBenchmark.ServeAsync(),
             "memory-run" => await MemoryBenchmark.RunOneAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)),
             _ => Help(),
         };
@@ -37,7 +40,8 @@ public static class Program
             + " | sync [--delay-ms 50] [--updates 20000] [--concurrency 8,64,256] [--flat 20000,200000] [--flat-concurrency 256] [--rps 200] [--rps-updates 2000] [--rps-concurrency 64]"
             + " | alloc [BenchmarkDotNet args, e.g. --filter * --inProcess --job short]"
             + " | alloc-sample [--updates 100000] [--concurrency 64]"
-            + " | build [BenchmarkDotNet args] | memory [sizes]");
+            + " | build [BenchmarkDotNet args] | memory [sizes]"
+            + " | bulk [--rows 200000,2000000] [--encode-rows 200000] [--rounds 3]");
         return 0;
     }
 }
