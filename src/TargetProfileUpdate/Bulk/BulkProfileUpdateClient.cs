@@ -101,7 +101,7 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
 
         if (status is not (>= 200 and < 300))
         {
-            throw Fail(ApiFailure.FromStatus(status, state, What, Redact(state), status == 503
+            throw Fail(ApiFailure.FromStatus(status, state, What, WithheldBody, status == 503
                 ? " Adobe answers 503 over 50 bulk/admin calls per minute per account; the retries within the budget did not get through."
                 : null), state);
         }
@@ -112,9 +112,9 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
             bool refused = answer.Outcome == BulkSubmitOutcome.Refused;
             throw Fail(new ApiFailure(refused ? FailureReason.Rejected : FailureReason.UnknownAnswer,
                 refused
-                    ? string.Create(CultureInfo.InvariantCulture, $"Adobe Target refused the bulk batch: HTTP {status} with success=false, {state.Attempts} attempt(s). The server's message is in ResponseBody.")
+                    ? string.Create(CultureInfo.InvariantCulture, $"Adobe Target refused the bulk batch: HTTP {status} with success=false, {state.Attempts} attempt(s). Check the batch against the documented limits (under 50 MB, at most 500,000 rows) and format.")
                     : string.Create(CultureInfo.InvariantCulture, $"Adobe Target's answer to the bulk batch was not the documented XML (HTTP {status}, {state.Attempts} attempt(s)); the batch is not known to be accepted."),
-                status, Redact(state), state.Attempts, false), state);
+                status, WithheldBody, state.Attempts, false), state);
         }
 
         string batchId = answer.BatchId ?? BulkResponseParser.GetBatchId(answer.StatusUrl) ?? string.Empty;
@@ -166,9 +166,15 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
         }
         catch (Exception ex)
         {
-            throw Fail(ApiFailure.FromException(ex, state, What, _ => Redact(state)), state);
+            throw Fail(ApiFailure.FromException(ex, state, What, static _ => WithheldBody), state);
         }
     }
+
+    /// <summary>
+    /// The answer to a batch submission is not kept: a server may echo any of the batch's ids or values, and a batch holds
+    /// up to 500,000 rows, too many to mask reliably. The exception names the rows by index range instead.
+    /// </summary>
+    private const string? WithheldBody = null;
 
     private static string? Redact(RequestState state) => ResponseBodyRedactor.Redact(state.Body, state.Token);
 

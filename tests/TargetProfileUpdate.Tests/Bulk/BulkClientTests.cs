@@ -54,6 +54,22 @@ public sealed class BulkClientTests
         return (services.GetRequiredService<IBulkProfileUpdateClient>(), handler, services);
     }
 
+    [Fact]
+    public async Task UploadAsync_ServerEchoingRowDataInARefusal_KeepsNoneOfItInTheException()
+    {
+        var handler = new RecordingHandler().Always(() => RecordingHandler.Text(System.Net.HttpStatusCode.BadRequest,
+            "<response><success>false</success><message>bad row crm-1 S%C3%A3o+Paulo gold</message></response>"));
+        var (client, _, _) = Create(handler);
+
+        var ex = await Assert.ThrowsAsync<BulkUploadException>(() => client.UploadAsync(TwoRows()));
+
+        Assert.Null(ex.ResponseBody);
+        foreach (string secret in new[] { "crm-1", "crm-2", "São Paulo", "S%C3%A3o", "gold" })
+        {
+            Assert.DoesNotContain(secret, ex.ToString(), StringComparison.Ordinal);
+        }
+    }
+
     private static IEnumerable<ProfileUpdate> TwoRows() =>
     [
         ProfileUpdate.ForThirdPartyId("crm-1").Set("tier", "gold").Set("city", "São Paulo"),
@@ -136,7 +152,7 @@ public sealed class BulkClientTests
         Assert.Equal(1, ex.Attempts);
         Assert.False(ex.IsTransient);
         Assert.Contains("success=false", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("Batch could not be processed", ex.ResponseBody, StringComparison.Ordinal);
+        Assert.Null(ex.ResponseBody);
         Assert.Equal(0, ex.FirstUnacceptedIndex);
         Assert.Equal(2, ex.UnacceptedCount);
         Assert.Empty(ex.PartialResult.Batches);
