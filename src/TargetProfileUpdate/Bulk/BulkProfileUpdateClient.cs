@@ -181,8 +181,6 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
     private static ProfileApiException Fail(ApiFailure failure, RequestState state)
     {
         state.Reason = failure.Reason;
-        return failure.Reason == FailureReason.Authentication
-            ? new ProfileApiAuthenticationException(AuthenticationStep.ProfileEndpoint, failure.Message, failure.StatusCode, failure.ResponseBody, failure.Attempts, false, failure.Inner)
-            : new ProfileApiException(failure.Message, failure.StatusCode, failure.ResponseBody, failure.Attempts, failure.IsTransient, failure.Inner);
+        return failure.ToApiException();
     }
 }

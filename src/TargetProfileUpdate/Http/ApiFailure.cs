@@ -100,6 +100,12 @@ internal readonly record struct ApiFailure(
             status, redactedBody, attempts, TransientStatus.IsTransient(status), state.LastRetryAfter);
     }
 
+    /// <summary>The exception fetch, bulk and the token calls throw: <see cref="ProfileApiAuthenticationException"/> for a
+    /// profile endpoint's 401/403, else <see cref="ProfileApiException"/> (updates throw their own family instead).</summary>
+    public ProfileApiException ToApiException() => Reason == FailureReason.Authentication
+        ? new ProfileApiAuthenticationException(AuthenticationStep.ProfileEndpoint, Message, StatusCode, ResponseBody, Attempts, false, Inner)
+        : new ProfileApiException(Message, StatusCode, ResponseBody, Attempts, IsTransient, Inner);
+
     private static string Lower(string what) => what.Length > 0 && char.IsUpper(what[0]) && what.StartsWith("The ", StringComparison.Ordinal) ? "the " + what[4..] : what;
 }
 
