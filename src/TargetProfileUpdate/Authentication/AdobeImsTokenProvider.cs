@@ -22,6 +22,10 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     /// <summary>The longest lifetime believed: <c>expiresIn</c> is inferred to be seconds, and a larger value means it is not.</summary>
     internal static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(366);
 
+    /// <summary>After a failed refresh while the cached token is still valid, how long it is used before the next attempt
+    /// (at most half its remaining life), so waiting callers do not each repeat the failed calls and log a warning.</summary>
+    internal static readonly TimeSpan RetryAfterFailedRefresh = TimeSpan.FromSeconds(30);
+
     private readonly AdobeImsOptions _options;
     private readonly ProfileApiSender _ims;
     private readonly ProfileApiSender _admin;
@@ -29,8 +33,8 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly byte[] _imsBody;
     private readonly Uri _adminUri;
-    private (string? Value, DateTimeOffset ExpiresOn) _imsToken;
-    private ProfileApiToken _profileToken;
+    private Cached? _imsToken;
+    private volatile Cached? _profileToken;
 
     public AdobeImsTokenProvider(AdobeImsOptions options, ProfileApiSender ims, ProfileApiSender admin, ILogger logger)
     {
@@ -55,30 +59,36 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     public async ValueTask<ProfileApiToken> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken = default)
     {
         var seen = _profileToken;
-        if (!forceRefresh && IsFresh(seen.ExpiresOn))
+        if (!forceRefresh && IsFresh(seen))
         {
-            return seen;
+            return seen!.Token;
         }
 
         await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var current = _profileToken;
-            // Someone else refreshed while this caller waited: a forced refresh is satisfied by any token newer than the refused one.
-            if (IsFresh(current.ExpiresOn) && (!forceRefresh || !string.Equals(current.Value, seen.Value, StringComparison.Ordinal)))
+            // Someone else refreshed (or backed off after a failed refresh) while this caller waited: a forced refresh is
+            // satisfied by any token other than the refused one.
+            if (IsFresh(current) && (!forceRefresh || !string.Equals(current!.Token.Value, seen?.Token.Value, StringComparison.Ordinal)))
             {
-                return current;
+                return current!.Token;
             }
 
             try
             {
-                _profileToken = await FetchProfileTokenAsync(cancellationToken).ConfigureAwait(false);
-                return _profileToken;
+                var token = await FetchProfileTokenAsync(cancellationToken).ConfigureAwait(false);
+                _profileToken = new Cached(token.Value!, token.ExpiresOn!.Value, RefreshAt(token.ExpiresOn.Value));
+                return token;
             }
-            catch (ProfileApiAuthenticationException ex) when (!forceRefresh && current.Value is not null && current.ExpiresOn > _ims.Time.GetUtcNow())
+            catch (ProfileApiAuthenticationException ex) when (!forceRefresh && current is not null && current.ExpiresOn > Now)
             {
+                // Keep the still-valid token, and do not try again (nor warn again) for a while.
+                var now = Now;
+                var wait = (current.ExpiresOn - now) / 2;
+                _profileToken = current with { RefreshAt = now + (wait < RetryAfterFailedRefresh ? wait : RetryAfterFailedRefresh) };
                 Log.TokenRefreshFailed(_logger, ex.Step.ToString(), ex.StatusCode);
-                return current;
+                return current.Token;
             }
         }
         finally
@@ -87,7 +97,22 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
         }
     }
 
-    private bool IsFresh(DateTimeOffset? expiresOn) => expiresOn is { } e && e - _options.RefreshBeforeExpiry > _ims.Time.GetUtcNow();
+    private DateTimeOffset Now => _ims.Time.GetUtcNow();
+
+    /// <summary>Fresh until its refresh time (and never past its expiry).</summary>
+    private bool IsFresh(Cached? cached) => cached is not null && Now is var now && now < cached.RefreshAt && now < cached.ExpiresOn;
+
+    /// <summary>
+    /// <see cref="AdobeImsOptions.RefreshBeforeExpiry"/> before expiry; a token handed out with less life left than that
+    /// (the Admin API's GET returns the existing token with its remaining lifetime) is used for half its remaining life,
+    /// not refreshed on every call.
+    /// </summary>
+    private DateTimeOffset RefreshAt(DateTimeOffset expiresOn)
+    {
+        var now = Now;
+        var at = expiresOn - _options.RefreshBeforeExpiry;
+        return at > now ? at : now + ((expiresOn - now) / 2);
+    }
 
     private async Task<ProfileApiToken> FetchProfileTokenAsync(CancellationToken cancellationToken)
     {
@@ -127,9 +152,9 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     private async Task<string> GetImsTokenAsync(bool force, CancellationToken cancellationToken)
     {
         var cached = _imsToken;
-        if (!force && cached.Value is not null && IsFresh(cached.ExpiresOn))
+        if (!force && IsFresh(cached))
         {
-            return cached.Value;
+            return cached!.Value;
         }
 
         Interlocked.Increment(ref ImsCalls);
@@ -156,7 +181,7 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
         }
 
         var expiresOn = _ims.Time.GetUtcNow() + Lifetime(answer.ExpiresIn, AuthenticationStep.Ims);
-        _imsToken = (answer.AccessToken, expiresOn);
+        _imsToken = new Cached(answer.AccessToken, expiresOn, RefreshAt(expiresOn));
         return answer.AccessToken;
     }
 
@@ -227,7 +252,13 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     }
 
     private string? Redact(RequestState state) =>
-        SecretRedactor.Redact(state.Body, _options.ClientSecret, _options.ClientId, state.Token, _imsToken.Value, _profileToken.Value);
+        SecretRedactor.Redact(state.Body, _options.ClientSecret, _options.ClientId, state.Token, _imsToken?.Value, _profileToken?.Value);
 
     public void Dispose() => _refresh.Dispose();
+
+    /// <summary>A cached token, published as one reference so a reader never sees a value with another token's expiry.</summary>
+    private sealed record Cached(string Value, DateTimeOffset ExpiresOn, DateTimeOffset RefreshAt)
+    {
+        public ProfileApiToken Token => new(Value, ExpiresOn);
+    }
 }
