@@ -229,7 +229,10 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         state.Reason = failure.Reason;
         return failure.Reason is FailureReason.ClientRateLimited or FailureReason.ServerRateLimited
             ? new ProfileUpdateRateLimitedException(failure.Message, failure.RetryAfter, failure.StatusCode, failure.Attempts, failure.Inner)
-            : new ProfileUpdateException(failure.Message, failure.StatusCode, failure.ResponseBody, failure.Attempts, failure.IsTransient, failure.Inner);
+            : new ProfileUpdateException(failure.Message, failure.StatusCode, failure.ResponseBody, failure.Attempts, failure.IsTransient,
+                failure.Reason == FailureReason.Authentication && failure.Inner is null
+                    ? new ProfileApiAuthenticationException(AuthenticationStep.ProfileEndpoint, failure.Message, failure.StatusCode, failure.ResponseBody, failure.Attempts)
+                    : failure.Inner);
     }
 
     private void Record(Activity? activity, long started, string method, string outcome, int? attempts)

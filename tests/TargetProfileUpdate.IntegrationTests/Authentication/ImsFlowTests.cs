@@ -99,6 +99,7 @@ public sealed class ImsFlowTests
         var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => rig.Client.UpdateAsync(Update()));
 
         Assert.Equal(403, ex.StatusCode);
+        Assert.Equal(AuthenticationStep.ProfileEndpoint, Assert.IsType<ProfileApiAuthenticationException>(ex.InnerException).Step);
         Assert.Equal(2, rig.ProfileRequests);
         Assert.Equal(2, rig.Emulator.AdminTokenRequests); // the first token, the forced refresh; never a loop
         Assert.Contains("403", ex.Message, StringComparison.Ordinal);

@@ -124,7 +124,7 @@ public sealed class BulkIntegrationTests
 
         Assert.Equal(200, ex.StatusCode);
         Assert.Equal(1, ex.Attempts);
-        Assert.Contains("Batch could not be processed", ex.ResponseBody, StringComparison.Ordinal);
+        Assert.Null(ex.ResponseBody); // not kept: a server may echo row data (see BulkProfileUpdateClient)
         Assert.Equal(1_000, ex.FirstUnacceptedIndex);
         Assert.Single(ex.PartialResult.Batches);
         Assert.Equal(2, emulator.BatchUpdateRequests);
