@@ -231,9 +231,10 @@ internal static class ImportCommand
         console.Write(table);
         if (bulk is not null)
         {
+            // Written as is, not wrapped at the terminal's width: each line ends with a status URL to copy.
             foreach (string line in bulk.BatchLines)
             {
-                console.WriteLine(line);
+                console.Profile.Out.Writer.WriteLine(line);
             }
         }
 

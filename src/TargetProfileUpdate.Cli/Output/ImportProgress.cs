@@ -71,13 +71,14 @@ internal static class ImportProgress
         var batches = board.Snapshot();
         for (int i = 0; i < batches.Count; i++)
         {
+            var view = batches[i];
+            string description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"  batch {view.Number}: {view.Rows:N0} rows, {view.State}"));
             if (i == batchBars.Count)
             {
-                batchBars.Add(context.AddTask(string.Empty, maxValue: 1));
+                batchBars.Add(context.AddTask(description, maxValue: 1));
             }
 
-            var view = batches[i];
-            batchBars[i].Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"  batch {view.Number}: {view.Rows:N0} rows, {view.State}"));
+            batchBars[i].Description = description;
             batchBars[i].Value = view.Final is not null ? 1 : 0;
         }
     }
