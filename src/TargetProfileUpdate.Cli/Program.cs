@@ -15,8 +15,9 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        // The emulator command takes exactly the standalone emulator's options, so it is handed over before parsing.
-        if (args.Length > 0 && args[0] == "emulator" && !Array.Exists(args, a => a is "-h" or "--help" or "-?"))
+        // The emulator command takes exactly the standalone emulator's options (TargetEmulatorCommandLine), help included,
+        // so it is handed over before parsing.
+        if (args.Length > 0 && args[0] == "emulator")
         {
             return await EmulatorHost.RunStandaloneAsync(args[1..]).ConfigureAwait(false);
         }
@@ -83,8 +84,9 @@ internal static class Program
     {
         var command = new Command(
             "emulator",
-            "Run the local Target emulator (update, fetch, inspection, fault injection) until Ctrl+C. It takes the standalone emulator's options: "
-            + "--urls, --client-code, --token, --max-get-bytes, --max-post-bytes, --quota, --quota-window, --propagation-delay, --seed-file, --fault-probability, --fault-seed (environment: TARGET_EMULATOR_<NAME>).");
+            "Run the local Target emulator (update, fetch, bulk with batch status, tokens, inspection, fault injection) until Ctrl+C. "
+            + "It takes the standalone emulator's options (--urls, --client-code, --bulk-max-rows, --batch-processing-delay, …; environment TARGET_EMULATOR_<KEY>): "
+            + "run 'target-profile emulator --help' for the list.");
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(_ => 0);
         return command;

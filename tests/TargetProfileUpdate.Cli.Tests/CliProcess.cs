@@ -3,10 +3,10 @@ using System.Text;
 
 namespace TargetProfileUpdate.Cli.Tests;
 
-/// <summary>Runs the built tool as a real process: <c>dotnet TargetProfileUpdate.Cli.dll …</c>, output redirected.</summary>
+/// <summary>Runs the built tool as a real process: <c>dotnet target-profile.dll …</c>, output redirected.</summary>
 internal sealed class CliProcess : IDisposable
 {
-    public static readonly string ToolDll = Path.Combine(AppContext.BaseDirectory, "TargetProfileUpdate.Cli.dll");
+    public static readonly string ToolDll = Path.Combine(AppContext.BaseDirectory, "target-profile.dll");
 
     private readonly Process _process;
     private readonly StringBuilder _out = new();

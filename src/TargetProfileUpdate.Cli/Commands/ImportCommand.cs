@@ -14,10 +14,11 @@ using TargetProfileUpdate.Cli.Output;
 
 namespace TargetProfileUpdate.Cli.Commands;
 
-/// <summary><c>target-profile import FILE.csv [--via single|bulk] [--concurrency N] [--failures FILE] [--wait] [--skip-invalid]</c>.</summary>
+/// <summary><c>target-profile import FILE.csv [--via single|bulk] [--concurrency N] [--failures FILE] [--wait] [--skip-invalid]
+/// [--api-version v1|v2] [--batch-rows N] [--batch-bytes N] [--poll-interval S]</c>.</summary>
 internal static class ImportCommand
 {
-    /// <summary>Below this many rows (or for a pcId file) the default is row by row; from it on, the Bulk API when available.</summary>
+    /// <summary>Below this many valid rows (or for a pcId file) the default is row by row; from it on, the Bulk API.</summary>
     public const long BulkThreshold = 100_000;
 
     private const string InterruptedReason = "not sent: the import was interrupted (Ctrl+C) before this row was sent";
@@ -33,6 +34,11 @@ internal static class ImportCommand
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Send the valid rows and put invalid ones (bad field count, quoting, UTF-8, id or value) in the failures file, instead of stopping." };
         var grace = new Option<double>("--grace-period") { Description = "Seconds that requests in flight may take to finish after Ctrl+C (a second Ctrl+C stops at once).", DefaultValueFactory = _ => 10 };
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between two progress lines when output is redirected.", DefaultValueFactory = _ => 2 };
+        var apiVersion = new Option<string?>("--api-version") { Description = "With --via bulk: v2 (creates missing profiles; the default for thirdPartyId files) or v1 (updates existing profiles only; the default for pcId files, as Adobe advises when Target uses the Experience Cloud ID)." };
+        apiVersion.AcceptOnlyFromAmong("v1", "v2");
+        var batchRows = new Option<int>("--batch-rows") { Description = "With --via bulk: the most rows per batch (1 to 500,000).", DefaultValueFactory = _ => BulkUploadOptions.MaxRowsLimit };
+        var batchBytes = new Option<int>("--batch-bytes") { Description = "With --via bulk: the most request body bytes per batch (64 to 50,000,000).", DefaultValueFactory = _ => BulkUploadOptions.MaxBytesLimit };
+        var poll = new Option<double>("--poll-interval") { Description = "With --wait: seconds between two status requests per batch (at least 1; each counts against Target's 50 bulk calls per minute).", DefaultValueFactory = _ => 30 };
 
         var command = new Command("import", "Import a CSV file of profile updates. Every row that is not accepted is written to the failures file, which imports as is.");
         command.Arguments.Add(file);
@@ -43,6 +49,10 @@ internal static class ImportCommand
         command.Options.Add(skipInvalid);
         command.Options.Add(grace);
         command.Options.Add(interval);
+        command.Options.Add(apiVersion);
+        command.Options.Add(batchRows);
+        command.Options.Add(batchBytes);
+        command.Options.Add(poll);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult,
             new Settings(
@@ -53,7 +63,11 @@ internal static class ImportCommand
                 parseResult.GetValue(wait),
                 parseResult.GetValue(skipInvalid),
                 Seconds(parseResult.GetValue(grace)),
-                Seconds(parseResult.GetValue(interval))),
+                Seconds(parseResult.GetValue(interval)),
+                parseResult.GetValue(apiVersion),
+                parseResult.GetValue(batchRows),
+                parseResult.GetValue(batchBytes),
+                Seconds(parseResult.GetValue(poll))),
             cancellationToken));
         return command;
     }
@@ -75,6 +89,21 @@ internal static class ImportCommand
             throw new UsageException("--progress-interval must be from 0.05 to 3600 seconds.");
         }
 
+        if (settings.BatchRows is < 1 or > BulkUploadOptions.MaxRowsLimit)
+        {
+            throw new UsageException("--batch-rows must be from 1 to 500,000 (Adobe's limit per batch).");
+        }
+
+        if (settings.BatchBytes is < BulkUploadOptions.MinBytesLimit or > BulkUploadOptions.MaxBytesLimit)
+        {
+            throw new UsageException("--batch-bytes must be from 64 to 50,000,000 (Adobe: less than 50 MB per batch).");
+        }
+
+        if (!(settings.PollInterval >= BulkProfileUpdateClientExtensions.MinPollInterval && settings.PollInterval <= TimeSpan.FromHours(1)))
+        {
+            throw new UsageException("--poll-interval must be from 1 to 3600 seconds.");
+        }
+
         if (!File.Exists(settings.Path))
         {
             throw new UsageException("the file '" + settings.Path + "' does not exist.");
@@ -94,12 +123,22 @@ internal static class ImportCommand
         {
             var inspection = CsvInspector.Inspect(settings.Path, settings.SkipInvalid);
             var ledger = new ImportLedger(inspection);
-            var bulk = BulkRunnerFactory.Create(session.Services);
-            bool useBulk = ChooseBulk(settings.Via, inspection, ledger, bulk);
+            bool useBulk = ChooseBulk(settings.Via, inspection.Layout.IdKind, ledger.Rows - ledger.Invalid);
+            var apiVersion = settings.ApiVersion switch
+            {
+                "v1" => BulkApiVersion.V1,
+                "v2" => BulkApiVersion.V2,
+                _ => inspection.Layout.IdKind == ProfileIdKind.PcId ? BulkApiVersion.V1 : BulkApiVersion.V2,
+            };
+            if (settings.Wait && !useBulk)
+            {
+                Console.Error.WriteLine("note: --wait applies to bulk imports only; this import goes row by row (--via single), and each row's answer is final.");
+            }
+
             var console = Terminal.Out;
             console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Importing {ledger.Rows - ledger.Invalid:N0} rows ({ledger.Invalid:N0} invalid, set aside) by {inspection.Layout.IdColumn} via {(useBulk ? "bulk" : "single")}{(useBulk ? string.Empty : ", concurrency " + settings.Concurrency.ToString(CultureInfo.InvariantCulture))}."));
+                $"Importing {ledger.Rows - ledger.Invalid:N0} rows ({ledger.Invalid:N0} invalid, set aside) by {inspection.Layout.IdColumn} via {(useBulk ? "bulk" : "single")}{(useBulk ? string.Create(CultureInfo.InvariantCulture, $" ({(apiVersion == BulkApiVersion.V1 ? "v1" : "v2")}, up to {settings.BatchRows:N0} rows and {settings.BatchBytes:N0} bytes per batch)") : ", concurrency " + settings.Concurrency.ToString(CultureInfo.InvariantCulture))}."));
 
             using var stopReading = new CancellationTokenSource();
             using var hardStop = new CancellationTokenSource();
@@ -120,20 +159,24 @@ internal static class ImportCommand
             });
 
             var clock = Stopwatch.StartNew();
-            var rows = RowSource.ReadAsync(settings.Path, inspection, ledger, stopReading.Token);
+            var rows = RowSource.ReadAsync(settings.Path, inspection, ledger, trackRows: !useBulk, stopReading.Token);
             string? stoppedBy = null;
             BulkImportOutcome? bulkOutcome = null;
             try
             {
                 if (useBulk)
                 {
-                    bulkOutcome = await ImportProgress.RunAsync(ledger, settings.ProgressInterval, () => bulk.ImportAsync(new BulkImportRequest(rows, ledger, settings.Wait), hardStop.Token)).ConfigureAwait(false);
+                    var runner = new BulkRunner(session.BulkClient);
+                    var board = new BatchBoard();
+                    var bulkSettings = new BulkSettings(apiVersion, settings.BatchRows, settings.BatchBytes, settings.Wait, settings.PollInterval);
+                    bulkOutcome = await ImportProgress.RunAsync(ledger, board, settings.ProgressInterval, () => runner.ImportAsync(rows, ledger, board, bulkSettings, stopReading.Token, hardStop.Token)).ConfigureAwait(false);
+                    stoppedBy = bulkOutcome.StoppedBy;
                 }
                 else
                 {
                     var client = new TrackingUpdateClient(session.UpdateClient, ledger);
                     var options = new ProfileBatchOptions { MaxConcurrency = settings.Concurrency };
-                    await ImportProgress.RunAsync(ledger, settings.ProgressInterval, () => client.UpdateManyAsync(rows, options, hardStop.Token)).ConfigureAwait(false);
+                    await ImportProgress.RunAsync(ledger, null, settings.ProgressInterval, () => client.UpdateManyAsync(rows, options, hardStop.Token)).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
@@ -163,26 +206,17 @@ internal static class ImportCommand
         }
     }
 
-    private static bool ChooseBulk(string? via, CsvInspection inspection, ImportLedger ledger, IBulkRunner bulk)
+    /// <summary>
+    /// The route: as asked with <c>--via</c>; otherwise bulk for a <c>thirdPartyId</c> file of <see cref="BulkThreshold"/>
+    /// valid rows or more, row by row for everything else (a <c>pcId</c> file always: bulk v1 drops unknown pcIds silently
+    /// and Adobe advises against v2 with pcIds when Target uses the Experience Cloud ID).
+    /// </summary>
+    internal static bool ChooseBulk(string? via, ProfileIdKind idKind, long validRows) => via switch
     {
-        if (via == "bulk")
-        {
-            return bulk.IsAvailable ? true : throw BulkRunnerFactory.NotAvailable();
-        }
-
-        if (via == "single")
-        {
-            return false;
-        }
-
-        bool large = inspection.Layout.IdKind == ProfileIdKind.ThirdPartyId && ledger.Rows - ledger.Invalid >= BulkThreshold;
-        if (large && !bulk.IsAvailable)
-        {
-            Console.Error.WriteLine("note: the Bulk API is not available in this build; sending row by row (--via single).");
-        }
-
-        return large && bulk.IsAvailable;
-    }
+        "bulk" => true,
+        "single" => false,
+        _ => idKind == ProfileIdKind.ThirdPartyId && validRows >= BulkThreshold,
+    };
 
     private static void WriteSummary(IAnsiConsole console, ImportLedger ledger, TimeSpan elapsed, string? failuresPath, BulkImportOutcome? bulk)
     {
@@ -191,15 +225,16 @@ internal static class ImportCommand
         table.AddRow("Accepted", Count(ledger.Accepted));
         table.AddRow("Failed", Count(ledger.Failed));
         table.AddRow("Invalid (not sent)", Count(ledger.Invalid));
-        table.AddRow("Not sent (interrupted)", Count(ledger.NotSent));
+        table.AddRow("Not sent", Count(ledger.NotSent));
         table.AddRow("Elapsed", elapsed.ToString(@"hh\:mm\:ss\.f", CultureInfo.InvariantCulture));
         table.AddRow("Rows/s", Count(elapsed.TotalSeconds > 0 ? (long)((ledger.Accepted + ledger.Failed) / elapsed.TotalSeconds) : 0));
         console.Write(table);
         if (bulk is not null)
         {
+            // Written as is, not wrapped at the terminal's width: each line ends with a status URL to copy.
             foreach (string line in bulk.BatchLines)
             {
-                console.WriteLine(line);
+                console.Profile.Out.Writer.WriteLine(line);
             }
         }
 
@@ -212,5 +247,5 @@ internal static class ImportCommand
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private sealed record Settings(string Path, string? Via, int Concurrency, string? FailuresPath, bool Wait, bool SkipInvalid, TimeSpan Grace, TimeSpan ProgressInterval);
+    private sealed record Settings(string Path, string? Via, int Concurrency, string? FailuresPath, bool Wait, bool SkipInvalid, TimeSpan Grace, TimeSpan ProgressInterval, string? ApiVersion, int BatchRows, int BatchBytes, TimeSpan PollInterval);
 }

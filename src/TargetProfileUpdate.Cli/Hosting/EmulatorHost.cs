@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Reflection;
+using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using TargetProfileUpdate.Emulator;
@@ -22,21 +22,38 @@ internal static class EmulatorHost
     ];
 
     /// <summary>
-    /// Runs the standalone emulator's program with <paramref name="args"/>: same options, same environment variables,
-    /// same output, until Ctrl+C. The emulator has no public option parser, so its entry point is called as is;
-    /// when it gains one (<c>TargetEmulatorOptions</c> parsing), this is the one line to change.
+    /// Runs the emulator with the standalone emulator's own options, parsed by <see cref="TargetEmulatorCommandLine"/>
+    /// (same names, same <c>TARGET_EMULATOR_*</c> environment variables, same defaults), until Ctrl+C.
     /// </summary>
+    /// <returns>0 after Ctrl+C or for help; 2 for an invalid option (the message names it).</returns>
     public static async Task<int> RunStandaloneAsync(string[] args)
     {
-        MethodInfo entryPoint = typeof(TargetEmulator).Assembly.EntryPoint
-            ?? throw new InvalidOperationException("The emulator assembly has no entry point.");
-        object? result = entryPoint.Invoke(null, [args]);
-        return result switch
+        if (TargetEmulatorCommandLine.IsHelpRequested(args))
         {
-            Task<int> task => await task.ConfigureAwait(false),
-            int code => code,
-            _ => 0,
-        };
+            Console.WriteLine("target-profile emulator: a local stand-in for Adobe Target's profile, bulk and token endpoints, until Ctrl+C.");
+            Console.WriteLine("Usage: target-profile emulator [options]");
+            TargetEmulatorCommandLine.WriteUsage(Console.Out);
+            return ExitCodes.Success;
+        }
+
+        if (!TargetEmulatorCommandLine.TryParse(args, out var options, out string? error))
+        {
+            Output.Terminal.Error(error);
+            Console.Error.WriteLine("Run 'target-profile emulator --help' for its options.");
+            return ExitCodes.Usage;
+        }
+
+        var emulator = await TargetEmulator.StartAsync(options).ConfigureAwait(false);
+        await using (emulator.ConfigureAwait(false))
+        {
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Target profile emulator for client code '{emulator.ClientCode}' listening on {emulator.BaseAddress} ({options.Profiles.Count} seeded profiles). Ctrl+C stops it."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Try: target-profile --base-address {emulator.BaseAddress} --client-code {emulator.ClientCode} fetch --third-party-id <id>"));
+            await emulator.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
     }
 
     /// <summary>Starts an in-process emulator on a free loopback port, seeded with <see cref="DemoProfiles"/>.</summary>

@@ -23,9 +23,6 @@ internal sealed class TargetSession : IAsyncDisposable
         Options = options;
     }
 
-    /// <summary>Gets the service provider with the SDK's registration (for the bulk seam).</summary>
-    public IServiceProvider Services => _services;
-
     /// <summary>Gets the embedded emulator, when <c>--emulator</c> was given.</summary>
     public TargetEmulator? Emulator { get; }
 
@@ -38,15 +35,20 @@ internal sealed class TargetSession : IAsyncDisposable
     /// <summary>Gets the fetch client.</summary>
     public IProfileFetchClient FetchClient => _services.GetRequiredService<IProfileFetchClient>();
 
+    /// <summary>Gets the Bulk Profile Update client.</summary>
+    public IBulkProfileUpdateClient BulkClient => _services.GetRequiredService<IBulkProfileUpdateClient>();
+
     /// <summary>Builds the options and the clients; a configuration problem becomes a <see cref="UsageException"/>.</summary>
     /// <param name="parseResult">The parsed command line.</param>
     /// <param name="tune">Command-specific settings (connections for an import), applied last.</param>
     /// <param name="cancellationToken">Cancels starting the embedded emulator.</param>
-    public static async Task<TargetSession> OpenAsync(ParseResult parseResult, Action<TargetProfileUpdateOptions>? tune, CancellationToken cancellationToken)
+    /// <param name="fallbackClientCode">The client code to use when neither the option nor the environment gives one
+    /// (<c>batch-status</c> reads it from the status URL).</param>
+    public static async Task<TargetSession> OpenAsync(ParseResult parseResult, Action<TargetProfileUpdateOptions>? tune, CancellationToken cancellationToken, string? fallbackClientCode = null)
     {
         var options = new TargetProfileUpdateOptions
         {
-            ClientCode = parseResult.GetValue(GlobalOptions.ClientCode) ?? Env("TARGET_CLIENT_CODE") ?? string.Empty,
+            ClientCode = parseResult.GetValue(GlobalOptions.ClientCode) ?? Env("TARGET_CLIENT_CODE") ?? fallbackClientCode ?? string.Empty,
             BaseAddress = ParseAbsolute(parseResult.GetValue(GlobalOptions.BaseAddress), "--base-address"),
             AuthorizationToken = Env("TARGET_PROFILE_TOKEN"),
         };
@@ -89,6 +91,7 @@ internal sealed class TargetSession : IAsyncDisposable
             // Resolve now, so invalid options are reported before anything is read or sent.
             _ = session.UpdateClient;
             _ = session.FetchClient;
+            _ = session.BulkClient;
             return session;
         }
         catch (OptionsValidationException ex)
