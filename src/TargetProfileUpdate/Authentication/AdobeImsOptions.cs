@@ -39,8 +39,7 @@ public sealed class AdobeImsOptions
 
     /// <summary>Gets or sets how long before expiry a cached token is refreshed. Default: 5 minutes.</summary>
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = OptionKeys.TimeSpanRangeIsSourceGenerated)]
-    [Range(typeof(TimeSpan), OptionKeys.Zero, OptionKeys.TwelveHours, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
-        ErrorMessage = OptionKeys.AdobeIms + "RefreshBeforeExpiry must be a duration from 0 to 12 hours (default 5 minutes).")]
+    [Range(typeof(TimeSpan), OptionKeys.Zero, OptionKeys.TwelveHours, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>

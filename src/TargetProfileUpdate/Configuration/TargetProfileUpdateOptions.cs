@@ -34,17 +34,17 @@ public sealed class TargetProfileUpdateOptions
 
     /// <summary>Gets or sets the largest GET request, counted as the bytes of the whole absolute URL
     /// (scheme, host, path and query, all ASCII once encoded). Default: 8000 (Adobe documents 8 KB).</summary>
-    [Range(1, int.MaxValue, ErrorMessage = OptionKeys.Root + "MaxGetRequestBytes must be positive (default 8000).")]
+    [Range(1, int.MaxValue)]
     public int MaxGetRequestBytes { get; set; } = 8000;
 
     /// <summary>Gets or sets the largest POST body, counted as the bytes of the form body
     /// (<c>mboxPC=…&amp;profile.name=value…</c>). Default: 60000 (Adobe documents 60 KB).</summary>
-    [Range(1, int.MaxValue, ErrorMessage = OptionKeys.Root + "MaxPostRequestBytes must be positive (default 60000).")]
+    [Range(1, int.MaxValue)]
     public int MaxPostRequestBytes { get; set; } = 60000;
 
     /// <summary>Gets or sets the most connections the client opens to one server. Default: 100. Concurrent calls beyond it
     /// wait for a free connection (Adobe's edge is reached over HTTP/1.1, one call per connection at a time).</summary>
-    [Range(1, 10_000, ErrorMessage = OptionKeys.Root + "MaxConnectionsPerServer must be between 1 and 10000 (default 100).")]
+    [Range(1, 10_000)]
     public int MaxConnectionsPerServer { get; set; } = 100;
 
     /// <summary>Gets the Adobe IMS credentials used to fetch and refresh the profile API token automatically
