@@ -1,5 +1,8 @@
 using System;
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using TargetProfileUpdate.Configuration;
 
 namespace TargetProfileUpdate;
 
@@ -26,13 +29,17 @@ public sealed class AdobeImsOptions
 
     /// <summary>Gets or sets the IMS token endpoint. Default: <c>https://ims-na1.adobelogin.com/ims/token/v3</c>.
     /// Plain <c>http://</c> is accepted only for a loopback host (the emulator).</summary>
+    [Required(ErrorMessage = OptionKeys.AdobeIms + "ImsTokenEndpoint must not be null.")]
     public Uri ImsTokenEndpoint { get; set; } = new("https://ims-na1.adobelogin.com/ims/token/v3");
 
     /// <summary>Gets or sets the Target Admin API base address. Default: <c>https://mc.adobe.io/</c>.
     /// Plain <c>http://</c> is accepted only for a loopback host (the emulator).</summary>
+    [Required(ErrorMessage = OptionKeys.AdobeIms + "AdminApiBaseAddress must not be null.")]
     public Uri AdminApiBaseAddress { get; set; } = new("https://mc.adobe.io/");
 
     /// <summary>Gets or sets how long before expiry a cached token is refreshed. Default: 5 minutes.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = OptionKeys.TimeSpanRangeIsSourceGenerated)]
+    [Range(typeof(TimeSpan), OptionKeys.Zero, OptionKeys.TwelveHours, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>

@@ -1,5 +1,8 @@
 using System;
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using TargetProfileUpdate.Configuration;
 
 namespace TargetProfileUpdate;
 
@@ -15,13 +18,17 @@ public sealed class ProfileUpdateQuotaOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>Gets or sets the permits per window. Default: 1,000,000.</summary>
+    [Range(1, int.MaxValue)]
     public int PermitLimit { get; set; } = 1_000_000;
 
     /// <summary>Gets or sets the rolling window. Default: 24 hours.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = OptionKeys.TimeSpanRangeIsSourceGenerated)]
+    [Range(typeof(TimeSpan), OptionKeys.OneTick, OptionKeys.MaxDuration, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Gets or sets an even pace for HTTP attempts, in requests per second; attempts wait for their slot.
     /// Default: <see langword="null"/> (no pacing).</summary>
+    [Range(0.0, double.MaxValue, MinimumIsExclusive = true)]
     public double? RequestsPerSecond { get; set; }
 
     /// <summary>Describes the settings.</summary>

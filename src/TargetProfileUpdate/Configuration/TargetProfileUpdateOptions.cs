@@ -1,5 +1,8 @@
 using System;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Microsoft.Extensions.Options;
+using TargetProfileUpdate.Configuration;
 
 namespace TargetProfileUpdate;
 
@@ -14,6 +17,7 @@ public sealed class TargetProfileUpdateOptions
     public const string SectionName = "TargetProfileUpdate";
 
     /// <summary>Gets or sets your Adobe Target client code (a single DNS label, for example <c>acme</c>). Required.</summary>
+    [Required(ErrorMessage = OptionKeys.Root + "ClientCode is required (your Adobe Target client code, for example 'acme').")]
     public string ClientCode { get; set; } = string.Empty;
 
     /// <summary>Gets or sets the server's base address. Default: <c>https://{ClientCode}.tt.omtrdc.net/</c>.
@@ -25,28 +29,38 @@ public sealed class TargetProfileUpdateOptions
     public string? AuthorizationToken { get; set; }
 
     /// <summary>Gets or sets how the HTTP method is chosen. Default: <see cref="ProfileUpdateMethod.Auto"/>.</summary>
+    [EnumDataType(typeof(ProfileUpdateMethod), ErrorMessage = OptionKeys.Root + "Method must be Auto, Get or Post.")]
     public ProfileUpdateMethod Method { get; set; } = ProfileUpdateMethod.Auto;
 
     /// <summary>Gets or sets the largest GET request, counted as the bytes of the whole absolute URL
     /// (scheme, host, path and query, all ASCII once encoded). Default: 8000 (Adobe documents 8 KB).</summary>
+    [Range(1, int.MaxValue)]
     public int MaxGetRequestBytes { get; set; } = 8000;
 
     /// <summary>Gets or sets the largest POST body, counted as the bytes of the form body
     /// (<c>mboxPC=…&amp;profile.name=value…</c>). Default: 60000 (Adobe documents 60 KB).</summary>
+    [Range(1, int.MaxValue)]
     public int MaxPostRequestBytes { get; set; } = 60000;
 
     /// <summary>Gets or sets the most connections the client opens to one server. Default: 100. Concurrent calls beyond it
     /// wait for a free connection (Adobe's edge is reached over HTTP/1.1, one call per connection at a time).</summary>
+    [Range(1, 10_000)]
     public int MaxConnectionsPerServer { get; set; } = 100;
 
     /// <summary>Gets the Adobe IMS credentials used to fetch and refresh the profile API token automatically
     /// (used when <see cref="AdobeImsOptions.ClientId"/> is set; otherwise <see cref="AuthorizationToken"/> is sent as is).</summary>
+    [Required(ErrorMessage = OptionKeys.Root + "AdobeIms must not be null.")]
+    [ValidateObjectMembers]
     public AdobeImsOptions AdobeIms { get; set; } = new();
 
     /// <summary>Gets the retry, timeout and circuit-breaker settings.</summary>
+    [Required(ErrorMessage = OptionKeys.Root + "Resilience must not be null.")]
+    [ValidateObjectMembers]
     public ProfileUpdateResilienceOptions Resilience { get; set; } = new();
 
     /// <summary>Gets the client-side quota guard and pacing settings.</summary>
+    [Required(ErrorMessage = OptionKeys.Root + "Quota must not be null.")]
+    [ValidateObjectMembers]
     public ProfileUpdateQuotaOptions Quota { get; set; } = new();
 
     /// <summary>Gets the base address in effect: <see cref="BaseAddress"/> or the Adobe edge of <see cref="ClientCode"/>.</summary>

@@ -86,6 +86,7 @@ public static class TargetProfileUpdateServiceCollectionExtensions
     {
         var builder = new TargetProfileUpdateBuilder(services, name);
         services.AddOptions<TargetProfileUpdateOptions>(name).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TargetProfileUpdateOptions>>(TargetProfileUpdateOptionsDataAnnotationsValidator.Instance));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TargetProfileUpdateOptions>>(TargetProfileUpdateOptionsValidator.Instance));
 
         if (services.Any(d => d.ServiceType == typeof(RegistrationMarker) && d.IsKeyedService && Equals(d.ServiceKey, name)))
