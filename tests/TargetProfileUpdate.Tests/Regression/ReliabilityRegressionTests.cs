@@ -16,6 +16,8 @@ public sealed class ReliabilityRegressionTests
 {
     private static ProfileUpdate Update(int n = 0) => ProfileUpdate.ForThirdPartyId("crm-" + n).Set("n", n);
 
+    private static ProfileUpdate Update(string id) => ProfileUpdate.ForThirdPartyId(id).Set("n", 1);
+
     /// <summary>A handler that records the fake clock's time of every request and answers true.</summary>
     private sealed class ClockHandler(TimeProvider time) : HttpMessageHandler
     {
@@ -186,8 +188,22 @@ public sealed class ReliabilityRegressionTests
             return RecordingHandler.Ok();
         });
         var client = new ProfileUpdateClient(new TargetProfileUpdateOptions { ClientCode = "demo" }, null, NullLoggerFactory.Instance, handler);
+        var outcomes = new ConcurrentQueue<string?>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "TargetProfileUpdate",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == "TargetProfileUpdate.Update")
+                {
+                    outcomes.Enqueue(activity.GetTagItem("target.profile_update.outcome") as string);
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
 
-        var call = client.UpdateAsync(Update());
+        var call = client.UpdateAsync(Update("disposal-probe"));
         await started.Task;
         client.Dispose();
 
@@ -196,6 +212,7 @@ public sealed class ReliabilityRegressionTests
         Assert.False(ex.IsTransient);
         Assert.Contains("disposed", ex.Message, StringComparison.Ordinal);
         Assert.Single(handler.Requests);
+        Assert.Contains("disposed", outcomes);
     }
 
     public static TheoryData<string, Action<ProfileUpdateResilienceOptions>> ValuesPollyRefuses => new()
