@@ -17,10 +17,9 @@ public sealed class TokenProviderTests
             ["TargetProfileUpdate:AuthorizationToken"] = "token-one",
         }).Build();
         var handler = new RecordingHandler();
-        var services = new ServiceCollection();
-        services.AddTargetProfileUpdate(configuration.GetSection(TargetProfileUpdateOptions.SectionName))
-            .ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
-        await using var provider = services.BuildServiceProvider();
+        var services = TestClients.Services();
+        services.AddTestAccount(handler, configuration.GetSection(TargetProfileUpdateOptions.SectionName));
+        await using var provider = TestClients.Build(services);
         var client = provider.GetRequiredService<IProfileUpdateClient>();
 
         await client.UpdateAsync(ProfileUpdate.ForThirdPartyId("a").Set("x", "1"));
@@ -43,10 +42,10 @@ public sealed class TokenProviderTests
             ["Beta:AuthorizationToken"] = "beta-one",
         }).Build();
         var handler = new RecordingHandler();
-        var services = new ServiceCollection();
-        services.AddTargetProfileUpdate("alpha", configuration.GetSection("Alpha")).ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
-        services.AddTargetProfileUpdate("beta", configuration.GetSection("Beta")).ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
-        await using var provider = services.BuildServiceProvider();
+        var services = TestClients.Services();
+        services.AddTestAccount(handler, configuration.GetSection("Alpha"), "alpha");
+        services.AddTestAccount(handler, configuration.GetSection("Beta"), "beta");
+        await using var provider = TestClients.Build(services);
         var alpha = provider.GetRequiredKeyedService<IProfileUpdateClient>("alpha");
         var beta = provider.GetRequiredKeyedService<IProfileUpdateClient>("beta");
 
@@ -66,14 +65,13 @@ public sealed class TokenProviderTests
         var handler = new RecordingHandler()
             .Then(RecordingHandler.Text(HttpStatusCode.Forbidden, "no"))
             .Then(RecordingHandler.Ok());
-        var services = new ServiceCollection();
-        services.AddSingleton(new TokenSource());
-        services.AddTargetProfileUpdate(o => o.ClientCode = "demo")
-            .AddTokenProvider<CountingProvider>()
-            .ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
-        await using var provider = services.BuildServiceProvider();
+        var (client, _, provider) = TestClients.Create(
+            handler: handler,
+            services: s => s.AddSingleton(new TokenSource()),
+            account: a => a.AddTokenProvider<CountingProvider>());
+        await using var _ = provider;
 
-        await provider.GetRequiredService<IProfileUpdateClient>().UpdateAsync(ProfileUpdate.ForThirdPartyId("a").Set("x", "1"));
+        await client.UpdateAsync(ProfileUpdate.ForThirdPartyId("a").Set("x", "1"));
 
         var source = provider.GetRequiredService<TokenSource>();
         Assert.Equal([false, true], source.Calls);
@@ -84,18 +82,16 @@ public sealed class TokenProviderTests
     public async Task AddTokenProviderFactory_OnANamedAccount_IsThatAccountsOnly_AndItsFailureSurfacesUnchanged()
     {
         var handler = new RecordingHandler();
-        var services = new ServiceCollection();
+        var services = TestClients.Services();
         int created = 0;
-        services.AddTargetProfileUpdate("alpha", o => o.ClientCode = "alpha")
+        services.AddTestAccount(handler, o => o.ClientCode = "alpha", "alpha")
             .AddTokenProvider(_ =>
             {
                 created++;
                 return new DelegateProvider(force => throw new ProfileApiAuthenticationException(AuthenticationStep.Ims, "vault unreachable", null));
-            })
-            .ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
-        services.AddTargetProfileUpdate("beta", o => { o.ClientCode = "beta"; o.AuthorizationToken = "beta-static"; })
-            .ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
-        await using var provider = services.BuildServiceProvider();
+            });
+        services.AddTestAccount(handler, o => { o.ClientCode = "beta"; o.AuthorizationToken = "beta-static"; }, "beta");
+        await using var provider = TestClients.Build(services);
 
         var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => provider.GetRequiredKeyedService<IProfileUpdateClient>("alpha").UpdateAsync(ProfileUpdate.ForThirdPartyId("a").Set("x", "1")));
         await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => provider.GetRequiredKeyedService<IProfileFetchClient>("alpha").GetProfileAsync(ProfileId.FromThirdPartyId("a")));

@@ -323,7 +323,7 @@ public sealed class BulkClientTests
             ActivityStopped = a => { lock (activities) { activities.Add(a); } },
         };
         ActivitySource.AddActivityListener(listener);
-        var logs = new CapturingLoggerProvider();
+        using var logs = FakeLogs.Provider();
         string echo = "row " + PersonalData.Id + " " + PersonalData.Value + " " + Token;
         var handler = new RecordingHandler()
             .Then(Xml("<html>busy " + echo + "</html>", HttpStatusCode.ServiceUnavailable))
@@ -339,7 +339,7 @@ public sealed class BulkClientTests
         var failed = await Assert.ThrowsAsync<BulkUploadException>(() => client.UploadAsync([PersonalData.Update()]));
 
         Assert.Equal(5, handler.Requests.Count);
-        Assert.NotEmpty(logs.Entries);
+        Assert.NotEmpty(logs.Collector.GetSnapshot());
         Activity[] mine;
         lock (activities)
         {
@@ -348,7 +348,7 @@ public sealed class BulkClientTests
 
         Assert.NotEmpty(mine);
         var tagTexts = activities.SelectMany(a => a.TagObjects.Select(t => t.Key + "=" + t.Value)).Concat(activities.Select(a => a.StatusDescription ?? string.Empty));
-        PersonalData.AssertAbsentFrom(logs.Entries.Select(e => e.Text)
+        PersonalData.AssertAbsentFrom(logs.Collector.Texts()
             .Concat(tagTexts)
             .Append(refused.ToString()).Append(refused.ResponseBody ?? string.Empty)
             .Append(failed.ToString())

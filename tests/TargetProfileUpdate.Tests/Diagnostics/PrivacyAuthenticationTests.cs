@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Net;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using TargetProfileUpdate.Tests.TestSupport;
 
@@ -25,10 +23,9 @@ public sealed class PrivacyAuthenticationTests : IDisposable
     private const string ProfileToken2 = "prof-TOKEN+/=two";
     private const string FetchId = "jane.doe-7731@example.com/ü";
 
-    private readonly CapturingLoggerProvider _logs = new();
+    private readonly FakeLoggerProvider _logs = FakeLogs.Provider();
     private readonly ConcurrentQueue<string> _telemetry = new();
     private readonly ActivityListener _activities;
-    private readonly MeterListener _meters = new();
 
     public PrivacyAuthenticationTests()
     {
@@ -40,17 +37,6 @@ public sealed class PrivacyAuthenticationTests : IDisposable
                 + string.Join(";", a.Events.Select(e => e.Name + string.Join(",", e.Tags.Select(t => t.Key + "=" + t.Value))))),
         };
         ActivitySource.AddActivityListener(_activities);
-        _meters.InstrumentPublished = (i, l) =>
-        {
-            if (i.Meter.Name.StartsWith("TargetProfileUpdate", StringComparison.Ordinal))
-            {
-                l.EnableMeasurementEvents(i);
-            }
-        };
-        _meters.SetMeasurementEventCallback<long>((i, _, tags, _) => Record(i, tags));
-        _meters.SetMeasurementEventCallback<double>((i, _, tags, _) => Record(i, tags));
-        _meters.SetMeasurementEventCallback<int>((i, _, tags, _) => Record(i, tags));
-        _meters.Start();
     }
 
     [Fact]
@@ -58,19 +44,20 @@ public sealed class PrivacyAuthenticationTests : IDisposable
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero));
         var adobe = new FakeAdobe();
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(time);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs));
-        services.AddTargetProfileUpdate(o =>
-        {
-            o.ClientCode = "demo";
-            o.Resilience.MaxRetryAttempts = 0;
-            o.AdobeIms.ClientId = "client-1";
-            o.AdobeIms.ClientSecret = ClientSecret;
-            o.AdobeIms.Scopes = "openid,target_sdk";
-            o.AdobeIms.Tenant = "acme";
-        }).ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => adobe));
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = TestClients.CreateProvider(
+            adobe,
+            o =>
+            {
+                o.Resilience.MaxRetryAttempts = 0;
+                o.AdobeIms.ClientId = "client-1";
+                o.AdobeIms.ClientSecret = ClientSecret;
+                o.AdobeIms.Scopes = "openid,target_sdk";
+                o.AdobeIms.Tenant = "acme";
+            },
+            time,
+            _logs,
+            services: s => s.AddMetrics());
+        using var metrics = new SdkMetrics(provider);
         var update = provider.GetRequiredService<IProfileUpdateClient>();
         var fetch = provider.GetRequiredService<IProfileFetchClient>();
         var errors = new List<Exception>();
@@ -122,14 +109,17 @@ public sealed class PrivacyAuthenticationTests : IDisposable
         Assert.Equal(403, Assert.IsType<ProfileUpdateException>(errors[0]).StatusCode);
         Assert.Equal([AuthenticationStep.ProfileEndpoint, AuthenticationStep.AdminApi, AuthenticationStep.Ims],
             errors.Skip(1).Select(e => (e as ProfileApiAuthenticationException ?? (ProfileApiAuthenticationException)e.InnerException!).Step));
-        Assert.Contains(_logs.Entries, e => e.EventId.Name == "ProfileApiTokenRefreshFailed");
+        Assert.Contains(_logs.Collector.GetSnapshot(), e => e.Id.Name == "ProfileApiTokenRefreshFailed");
         Assert.True(adobe.ImsCalls >= 3 && adobe.AdminCalls >= 3, "every flow ran");
         Assert.Contains(adobe.Seen, s => s.Contains(ProfileToken2, StringComparison.Ordinal)); // the secrets really were on the wire
         Assert.NotEmpty(_telemetry);
+        var measurements = metrics.Measurements;
+        Assert.Contains(measurements, m => m.Instrument == "target.profile_fetch.requests");
 
-        var texts = _logs.Entries.Select(e => e.Text)
+        var texts = _logs.Collector.Texts()
             .Concat(errors.SelectMany(Describe))
             .Concat(_telemetry)
+            .Concat(measurements.Select(m => m.Instrument + " " + m.Tags))
             .ToList();
         foreach (string secret in new[] { ClientSecret, ImsToken, ProfileToken1, ProfileToken2, FetchId })
         {
@@ -143,7 +133,7 @@ public sealed class PrivacyAuthenticationTests : IDisposable
     public void Dispose()
     {
         _activities.Dispose();
-        _meters.Dispose();
+        _logs.Dispose();
     }
 
     private static IEnumerable<string> Forms(string secret) =>
@@ -168,17 +158,6 @@ public sealed class PrivacyAuthenticationTests : IDisposable
                 yield return api.ResponseBody ?? string.Empty;
             }
         }
-    }
-
-    private void Record(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var text = new StringBuilder(instrument.Name);
-        foreach (var tag in tags)
-        {
-            text.Append(' ').Append(tag.Key).Append('=').Append(tag.Value);
-        }
-
-        _telemetry.Enqueue(text.ToString());
     }
 
     /// <summary>IMS, the Admin API and the profile endpoints, echoing every secret they get into their error answers.</summary>

@@ -16,7 +16,7 @@ public sealed class PrivacyTests
     [Fact]
     public async Task Logs_AcrossSuccessRetryAndFailure_NeverContainIdsValuesOrToken()
     {
-        var logs = new CapturingLoggerProvider();
+        using var logs = FakeLogs.Provider();
         var handler = new RecordingHandler()
             .Then(RecordingHandler.Text(HttpStatusCode.ServiceUnavailable, "busy " + Id))
             .Then(RecordingHandler.Ok())
@@ -26,24 +26,26 @@ public sealed class PrivacyTests
         await client.UpdateAsync(Update());
         var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
 
-        Assert.Contains(logs.Entries, e => e.EventId.Name == "ProfileUpdateSending" && e.Level == LogLevel.Debug);
-        Assert.Contains(logs.Entries, e => e.EventId.Name == "ProfileUpdateRetrying" && e.Level == LogLevel.Debug);
-        Assert.Contains(logs.Entries, e => e.EventId.Name == "ProfileUpdateFailed" && e.Level == LogLevel.Warning);
-        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning && e.EventId.Name == "ProfileUpdateRetrying");
-        PersonalData.AssertAbsentFrom(logs.Entries.Select(e => e.Text).Append(ex.ToString()).Append(ex.ResponseBody ?? string.Empty));
+        var records = logs.Collector.GetSnapshot();
+        Assert.Contains(records, e => e.Id.Name == "ProfileUpdateSending" && e.Level == LogLevel.Debug);
+        Assert.Contains(records, e => e.Id.Name == "ProfileUpdateRetrying" && e.Level == LogLevel.Debug);
+        Assert.Contains(records, e => e.Id.Name == "ProfileUpdateFailed" && e.Level == LogLevel.Warning);
+        Assert.DoesNotContain(records, e => e.Level >= LogLevel.Warning && e.Id.Name == "ProfileUpdateRetrying");
+        PersonalData.AssertAbsentFrom(records.Select(e => e.Text()).Append(ex.ToString()).Append(ex.ResponseBody ?? string.Empty));
     }
 
     [Fact]
     public async Task Logs_OfATooLargeUpdate_NeverContainTheValue()
     {
-        var logs = new CapturingLoggerProvider();
+        using var logs = FakeLogs.Provider();
         var (client, _, _) = TestClients.Create(o => o.MaxPostRequestBytes = 10, loggerProvider: logs);
         var update = ProfileUpdate.ForThirdPartyId(Id).Set("segment", Value + new string('x', 9000));
 
         var ex = await Assert.ThrowsAsync<ProfileUpdateTooLargeException>(() => client.UpdateAsync(update));
 
-        Assert.Contains(logs.Entries, e => e.EventId.Name == "ProfileUpdateTooLarge");
-        Assert.DoesNotContain(logs.Entries, e => e.Text.Contains(Id, StringComparison.Ordinal) || e.Text.Contains(Value, StringComparison.Ordinal));
+        var records = logs.Collector.GetSnapshot();
+        Assert.Contains(records, e => e.Id.Name == "ProfileUpdateTooLarge");
+        Assert.DoesNotContain(records, e => e.Text().Contains(Id, StringComparison.Ordinal) || e.Text().Contains(Value, StringComparison.Ordinal));
         Assert.DoesNotContain(Id, ex.ToString(), StringComparison.Ordinal);
     }
 }

@@ -13,18 +13,18 @@ public sealed class TelemetryTests
 
     private static ProfileUpdate Update() => PersonalData.Update();
 
-    private static IProfileUpdateClient Client(RecordingHandler handler, IMeterFactory meters, Action<TargetProfileUpdateOptions>? configure = null)
+    private static (IProfileUpdateClient Client, ServiceProvider Services) Client(RecordingHandler handler, Action<TargetProfileUpdateOptions>? configure = null)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton(meters);
-        services.AddTargetProfileUpdate(o =>
-        {
-            o.ClientCode = "demo";
-            o.AuthorizationToken = Token;
-            o.Resilience.BaseDelay = o.Resilience.MaxDelay = TimeSpan.FromMilliseconds(1);
-            configure?.Invoke(o);
-        }).ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
-        return services.BuildServiceProvider().GetRequiredService<IProfileUpdateClient>();
+        var (client, _, services) = TestClients.Create(
+            o =>
+            {
+                o.AuthorizationToken = Token;
+                o.Resilience.BaseDelay = o.Resilience.MaxDelay = TimeSpan.FromMilliseconds(1);
+                configure?.Invoke(o);
+            },
+            handler,
+            services: s => s.AddMetrics());
+        return (client, services);
     }
 
     [Fact]
@@ -50,7 +50,10 @@ public sealed class TelemetryTests
         ActivitySource.AddActivityListener(listener);
         var handler = new RecordingHandler().Then(RecordingHandler.Text(HttpStatusCode.ServiceUnavailable, "busy")).Then(RecordingHandler.Ok());
 
-        await Client(handler, new TestMeterFactory()).UpdateAsync(Update());
+        var (client, services) = Client(handler);
+        await using var _ = services;
+
+        await client.UpdateAsync(Update());
 
         var update = Assert.Single(activities, a => a.OperationName == "TargetProfileUpdate.Update");
         var attempts = activities.Where(a => a.OperationName == "TargetProfileUpdate.Attempt").OrderBy(a => a.StartTimeUtc).ToList();
@@ -68,33 +71,21 @@ public sealed class TelemetryTests
     [Fact]
     public async Task UpdateAsync_RecordsMetricsThroughTheContainersMeterFactory()
     {
-        var meters = new TestMeterFactory();
-        var measurements = new List<(string Instrument, double Value, string Tags)>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (meters.Created.Contains(instrument.Meter))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add(i, v, tags));
-        listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Add(i, v, tags));
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add(i, v, tags));
-        listener.Start();
         var handler = new RecordingHandler()
             .Then(RecordingHandler.Text(HttpStatusCode.ServiceUnavailable, "busy"))
             .Then(RecordingHandler.Ok())
             .Then(RecordingHandler.Text(HttpStatusCode.BadRequest, "bad " + Id));
-        var client = Client(handler, meters, o => o.Quota.PermitLimit = 3);
+        var (client, services) = Client(handler, o => o.Quota.PermitLimit = 3);
+        await using var _ = services;
+        using var metrics = new SdkMetrics(services);
 
         await client.UpdateAsync(Update());
         await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
         await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(Update()));
 
-        Assert.Equal("TargetProfileUpdate", Assert.Single(meters.Created).Name);
+        var measurements = metrics.Measurements;
+        Assert.Same(services.GetRequiredService<IMeterFactory>(), metrics.Telemetry.Meter.Scope);
+        Assert.Equal("TargetProfileUpdate", metrics.Telemetry.Meter.Name);
         Assert.Contains(("target.profile_update.sent", 1, "http.request.method=GET"), measurements);
         Assert.Contains(("target.profile_update.retried", 1, "endpoint=update"), measurements);
         Assert.Contains(("target.profile_update.failed", 1, "reason=http_error"), measurements);
@@ -103,32 +94,5 @@ public sealed class TelemetryTests
         Assert.Equal(3, measurements.Count(m => m.Instrument == "target.profile_update.request.size"));
         Assert.Equal(3, measurements.Count(m => m.Instrument == "target.profile_update.duration"));
         PersonalData.AssertAbsentFrom(measurements.Select(m => m.Tags));
-
-        void Add<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-            where T : struct
-        {
-            string text = string.Join(",", tags.ToArray().Select(t => t.Key + "=" + t.Value));
-            lock (measurements)
-            {
-                measurements.Add((instrument.Name, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), text));
-            }
-        }
-    }
-
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        public List<Meter> Created { get; } = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            Created.Add(meter);
-            return meter;
-        }
-
-        public void Dispose()
-        {
-            Created.ForEach(m => m.Dispose());
-        }
     }
 }

@@ -13,14 +13,7 @@ public sealed class ResponseTests
     {
         var mock = new MockHttpMessageHandler();
         mock.When(TestClients.UpdateUrl + "*").Respond(status, mediaType, body);
-        var services = new ServiceCollection();
-        services.AddTargetProfileUpdate(o =>
-        {
-            o.ClientCode = TestClients.ClientCode;
-            o.Resilience.BaseDelay = TimeSpan.FromMilliseconds(1);
-            o.Resilience.MaxDelay = TimeSpan.FromMilliseconds(1);
-        }).ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => mock));
-        return services.BuildServiceProvider().GetRequiredService<IProfileUpdateClient>();
+        return TestClients.CreateProvider(mock, o => o.Resilience.MaxDelay = TimeSpan.FromMilliseconds(1)).GetRequiredService<IProfileUpdateClient>();
     }
 
     [Theory]

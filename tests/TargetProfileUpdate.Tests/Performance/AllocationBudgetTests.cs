@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using TargetProfileUpdate.Tests.TestSupport;
 
 namespace TargetProfileUpdate.Tests.Performance;
 
@@ -31,15 +32,13 @@ public sealed class AllocationBudgetTests
 
     public static double MeasureBytesPerUpdate(bool resilience, ProfileUpdateMethod method)
     {
-        var services = new ServiceCollection();
-        services.AddTargetProfileUpdate(o =>
+        using var provider = TestClients.CreateProvider(new SyncHandler(), o =>
         {
             o.ClientCode = "bench";
             o.Method = method;
             o.Resilience.Enabled = resilience;
             o.Quota.PermitLimit = int.MaxValue;
-        }).ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => new SyncHandler()));
-        using var provider = services.BuildServiceProvider();
+        });
         var client = provider.GetRequiredService<IProfileUpdateClient>();
 
         // Asynchronous completion, as on a real socket: each await in the chain then really suspends.

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TargetProfileUpdate.Tests.TestSupport;
 
@@ -130,13 +129,8 @@ public sealed class QuotaTests
     [Fact]
     public async Task UpdateAsync_UsesTheQuotaPluggedIntoTheBuilder()
     {
-        var handler = new RecordingHandler();
         var shared = new CountingQuota(grant: 1);
-        var services = new ServiceCollection();
-        services.AddTargetProfileUpdate(o => o.ClientCode = "demo")
-            .UseQuota(_ => shared)
-            .ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
-        var client = services.BuildServiceProvider().GetRequiredService<IProfileUpdateClient>();
+        var (client, handler, _) = TestClients.Create(account: a => a.UseQuota(_ => shared));
 
         await client.UpdateAsync(Update(1));
         var ex = await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(Update(2)));

@@ -35,9 +35,8 @@ public sealed class ReliabilityRegressionTests
     {
         var time = new FakeTimeProvider();
         var handler = new ClockHandler(time);
-        var (client, _, _) = TestClients.Create(o => o.Quota.RequestsPerSecond = 5, timeProvider: time);
         using var services = Build(o => o.Quota.RequestsPerSecond = 5, time, handler);
-        client = services.GetRequiredService<IProfileUpdateClient>();
+        var client = services.GetRequiredService<IProfileUpdateClient>();
 
         var calls = Enumerable.Range(0, 60).Select(i => client.UpdateAsync(Update(i))).ToList();
         await TestClients.AdvanceUntilAsync(time, () => calls.All(c => c.IsCompleted), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30));
@@ -325,17 +324,8 @@ public sealed class ReliabilityRegressionTests
         Assert.False(ex.IsTransient);
     }
 
-    private static ServiceProvider Build(Action<TargetProfileUpdateOptions> configure, TimeProvider time, HttpMessageHandler handler)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(time);
-        services.AddTargetProfileUpdate(o =>
-        {
-            o.ClientCode = "demo";
-            configure(o);
-        }).ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider Build(Action<TargetProfileUpdateOptions> configure, TimeProvider time, HttpMessageHandler handler) =>
+        TestClients.CreateProvider(handler, configure, time);
 
     private static long HeapAfterFullGc()
     {
