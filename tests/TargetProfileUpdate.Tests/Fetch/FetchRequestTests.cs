@@ -12,7 +12,7 @@ public sealed class FetchRequestTests
     [Fact]
     public async Task GetProfileAsync_PcId_SendsGetToTheTntIdPath()
     {
-        var (fetch, _, handler, _) = Create(handler: new RecordingHandler().Then(Json(CurrentShape)));
+        var (fetch, _, handler, _) = Create(handler: new RecordingHandler().Always(() => Json(CurrentShape)));
 
         await fetch.GetProfileAsync(ProfileId.FromPcId("1368007744041-575948.01_00"));
 
@@ -26,7 +26,7 @@ public sealed class FetchRequestTests
     [Fact]
     public async Task GetProfileAsync_ThirdPartyId_SendsGetToTheThirdPartyIdPath()
     {
-        var (fetch, _, handler, _) = Create(handler: new RecordingHandler().Then(Json(CurrentShape)));
+        var (fetch, _, handler, _) = Create(handler: new RecordingHandler().Always(() => Json(CurrentShape)));
 
         await fetch.GetProfileAsync(ProfileId.FromThirdPartyId("crm-1"));
 
@@ -38,7 +38,7 @@ public sealed class FetchRequestTests
     [Fact]
     public async Task GetProfileAsync_MarketingCloudVisitorId_SendsGetToTheEcidPath()
     {
-        var (fetch, _, handler, _) = Create(handler: new RecordingHandler().Then(Json(CurrentShape)));
+        var (fetch, _, handler, _) = Create(handler: new RecordingHandler().Always(() => Json(CurrentShape)));
 
         await fetch.GetProfileAsync(ProfileId.FromMarketingCloudVisitorId("65453743417542776491447190463917247418"));
 
@@ -51,7 +51,7 @@ public sealed class FetchRequestTests
     [MemberData(nameof(Odd))]
     public async Task GetProfileAsync_OddThirdPartyId_IsEncodedAsOnePathSegment(string id, string encoded)
     {
-        var (fetch, _, handler, _) = Create(handler: new RecordingHandler().Then(Json(CurrentShape)));
+        var (fetch, _, handler, _) = Create(handler: new RecordingHandler().Always(() => Json(CurrentShape)));
 
         await fetch.GetProfileAsync(ProfileId.FromThirdPartyId(id));
 
@@ -63,7 +63,7 @@ public sealed class FetchRequestTests
     [MemberData(nameof(Odd))]
     public async Task GetProfileAsync_OddPcIdAndEcid_AreEncodedAsOnePathSegment(string id, string encoded)
     {
-        var (fetch, _, handler, _) = Create(handler: new RecordingHandler().Then(Json(CurrentShape)));
+        var (fetch, _, handler, _) = Create(handler: new RecordingHandler().Always(() => Json(CurrentShape)));
 
         await fetch.GetProfileAsync(ProfileId.FromPcId(id));
         await fetch.GetProfileAsync(ProfileId.FromMarketingCloudVisitorId(id));
@@ -95,7 +95,7 @@ public sealed class FetchRequestTests
     [Fact]
     public async Task GetProfileAsync_WithToken_SendsBearerAuthorization()
     {
-        var (fetch, _, handler, _) = Create(o => o.AuthorizationToken = "tok-123", new RecordingHandler().Then(Json(CurrentShape)));
+        var (fetch, _, handler, _) = Create(o => o.AuthorizationToken = "tok-123", new RecordingHandler().Always(() => Json(CurrentShape)));
 
         await fetch.GetProfileAsync(ProfileId.FromThirdPartyId("crm-1"));
 
@@ -107,7 +107,7 @@ public sealed class FetchRequestTests
     {
         var (fetch, _, handler, _) = Create(
             o => { o.ClientCode = "acme"; o.BaseAddress = new Uri("https://edge.example.test/"); },
-            new RecordingHandler().Then(Json(CurrentShape)));
+            new RecordingHandler().Always(() => Json(CurrentShape)));
 
         await fetch.GetProfileAsync(ProfileId.FromThirdPartyId("crm-1"));
 

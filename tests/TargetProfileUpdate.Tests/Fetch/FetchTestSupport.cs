@@ -37,7 +37,7 @@ internal static class FetchTestSupport
     }
 
     public static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
-        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        new(status) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
 
     public static HttpResponseMessage WithRetryAfter(HttpResponseMessage response, string retryAfter)
     {
