@@ -191,8 +191,22 @@ public sealed class ProfileFetchClient : IProfileFetchClient
             }
         }
 
-        return new TargetProfile(id, attributes, Text(answer.VisitorId), Text(answer.ThirdPartyId), Text(answer.PcId), Timestamp(answer.ModifiedAt));
+        // The current shape gives visitorId as an object { tntId, thirdPartyId, marketingCloudVisitorId }; older answers gave
+        // a string, with mboxPC and thirdPartyId at the top.
+        string? visitorId = Text(answer.VisitorId);
+        string? thirdPartyId = Text(answer.ThirdPartyId);
+        string? pcId = Text(answer.PcId);
+        if (answer.VisitorId is { ValueKind: JsonValueKind.Object } visitor)
+        {
+            pcId ??= Member(visitor, "tntId");
+            thirdPartyId ??= Member(visitor, "thirdPartyId");
+            visitorId = pcId;
+        }
+
+        return new TargetProfile(id, attributes, visitorId, thirdPartyId, pcId, Timestamp(answer.ModifiedAt));
     }
+
+    private static string? Member(JsonElement element, string name) => element.TryGetProperty(name, out var value) ? Text(value) : null;
 
     /// <summary>A JSON value as text: strings as they are, numbers and booleans as written; null for null or structures.</summary>
     private static string? Text(JsonElement? element) => element switch

@@ -42,13 +42,13 @@ public sealed class TargetProfile
     /// <summary>Gets the id that was asked for.</summary>
     public ProfileId Id { get; }
 
-    /// <summary>Gets the visitor id the answer gave (<c>visitorId</c>), if any.</summary>
+    /// <summary>Gets the visitor id the answer gave (<c>visitorId</c>; when the answer gives it as an object, its <c>tntId</c>), if any.</summary>
     public string? VisitorId { get; }
 
-    /// <summary>Gets the third-party id the answer gave (legacy <c>thirdPartyId</c>), if any.</summary>
+    /// <summary>Gets the third-party id the answer gave (<c>visitorId.thirdPartyId</c>, or legacy <c>thirdPartyId</c>), if any.</summary>
     public string? ThirdPartyId { get; }
 
-    /// <summary>Gets the PC id the answer gave (legacy <c>mboxPC</c>), if any.</summary>
+    /// <summary>Gets the PC id the answer gave (<c>visitorId.tntId</c>, or legacy <c>mboxPC</c>), if any.</summary>
     public string? PcId { get; }
 
     /// <summary>Gets when the profile was last modified, when the answer said.</summary>
