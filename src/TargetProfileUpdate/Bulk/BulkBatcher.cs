@@ -40,6 +40,7 @@ internal sealed class BulkBatcher : IDisposable
     // Each column's index and its name's encoded length (so a known name is never scanned again).
     private readonly Dictionary<string, (int Column, int EncodedLength)> _columnIndex = new(StringComparer.Ordinal);
     private readonly List<string> _columns = [];
+    private readonly List<int> _columnLengths = [];
     private readonly PooledSegments _segments = new();
     private long _encodedNamesLength;
     private int _rows;
@@ -49,6 +50,10 @@ internal sealed class BulkBatcher : IDisposable
     // Scratch for the row being added: its attributes' columns, values and names; cleared after each row.
     private int[] _rowColumns = new int[16];
     private int[] _rowNameLengths = new int[16];
+
+    // The columns of the last row added, by attribute position (indices only: no reference to its data is kept).
+    private int[] _previousColumns = new int[16];
+    private int _previousRowCount;
     private string[] _rowValues = new string[16];
     private string[] _rowNames = new string[16];
 
@@ -170,7 +175,15 @@ internal sealed class BulkBatcher : IDisposable
         {
             int column;
             int nameLength;
-            if (_columnIndex.TryGetValue(name, out var known))
+            int previous = i < _previousRowCount ? _previousColumns[i] : int.MaxValue;
+            if (previous < _columns.Count && ReferenceEquals(_columns[previous], name))
+            {
+                // The same name instance at the same place as in the previous row (the usual case: names are literals
+                // or come from one schema): no hashing.
+                column = previous;
+                nameLength = _columnLengths[previous];
+            }
+            else if (_columnIndex.TryGetValue(name, out var known))
             {
                 (column, nameLength) = known;
             }
@@ -239,11 +252,14 @@ internal sealed class BulkBatcher : IDisposable
                     // New columns were numbered in attribute order, which is the order they are appended in.
                     _columnIndex.Add(_rowNames[j], (_columns.Count, _rowNameLengths[j]));
                     _columns.Add(_rowNames[j]);
+                    _columnLengths.Add(_rowNameLengths[j]);
                 }
             }
 
             _encodedNamesLength += newNamesLength;
             var columns = _rowColumns.AsSpan(0, count);
+            columns.CopyTo(_previousColumns);
+            _previousRowCount = count;
             var values = _rowValues.AsSpan(0, count);
             if (!IsAscending(columns))
             {
@@ -295,6 +311,7 @@ internal sealed class BulkBatcher : IDisposable
     {
         _columnIndex.Clear();
         _columns.Clear();
+        _columnLengths.Clear();
         _encodedNamesLength = 0;
         _rows = 0;
     }
@@ -319,6 +336,7 @@ internal sealed class BulkBatcher : IDisposable
             int size = Math.Max(count, _rowColumns.Length * 2);
             _rowColumns = new int[size];
             _rowNameLengths = new int[size];
+            Array.Resize(ref _previousColumns, size);
             _rowValues = new string[size];
             _rowNames = new string[size];
         }
