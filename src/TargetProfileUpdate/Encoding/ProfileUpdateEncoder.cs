@@ -23,6 +23,9 @@ internal static class ProfileUpdateEncoder
 
     private const string Hex = "0123456789ABCDEF";
 
+    /// <summary>Runs shorter than this are copied one character at a time.</summary>
+    private const int ShortRun = 16;
+
     /// <summary>The RFC 3986 unreserved characters, for the vectorized search of runs that are copied as they are.</summary>
     private static readonly SearchValues<char> UnreservedChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
@@ -133,11 +136,19 @@ internal static class ProfileUpdateEncoder
                 run = text.Length - i;
             }
 
-            if (run > 0)
+            if (run >= ShortRun)
             {
                 CopyAscii(text.Slice(i, run), destination[pos..]);
                 pos += run;
                 i += run;
+            }
+            else
+            {
+                // A short run (a word between two escapes): a plain loop is cheaper than a bulk copy's set-up.
+                for (int end = i + run; i < end; i++)
+                {
+                    destination[pos++] = T.CreateTruncating(text[i]);
+                }
             }
 
             // Then the characters to escape, one by one, up to the next unreserved one.
