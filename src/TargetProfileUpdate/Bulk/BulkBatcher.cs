@@ -37,8 +37,10 @@ internal sealed class BulkBatcher : IDisposable
     private readonly List<BulkRowRejection> _rejections = [];
 
     // The batch being built.
-    private readonly Dictionary<string, int> _columnIndex = new(StringComparer.Ordinal);
+    // Each column's index and its name's encoded length (so a known name is never scanned again).
+    private readonly Dictionary<string, (int Column, int EncodedLength)> _columnIndex = new(StringComparer.Ordinal);
     private readonly List<string> _columns = [];
+    private readonly List<int> _columnLengths = [];
     private readonly PooledSegments _segments = new();
     private long _encodedNamesLength;
     private int _rows;
@@ -47,6 +49,11 @@ internal sealed class BulkBatcher : IDisposable
 
     // Scratch for the row being added: its attributes' columns, values and names; cleared after each row.
     private int[] _rowColumns = new int[16];
+    private int[] _rowNameLengths = new int[16];
+
+    // The columns of the last row added, by attribute position (indices only: no reference to its data is kept).
+    private int[] _previousColumns = new int[16];
+    private int _previousRowCount;
     private string[] _rowValues = new string[16];
     private string[] _rowNames = new string[16];
 
@@ -166,19 +173,33 @@ internal sealed class BulkBatcher : IDisposable
         int i = 0;
         foreach (var (name, value) in attributes)
         {
-            int nameLength = ProfileUpdateEncoder.GetEncodedLength(name);
-            allNamesLength += nameLength;
-            if (!_columnIndex.TryGetValue(name, out int column))
+            int column;
+            int nameLength;
+            int previous = i < _previousRowCount ? _previousColumns[i] : int.MaxValue;
+            if (previous < _columns.Count && ReferenceEquals(_columns[previous], name))
+            {
+                // The same name instance at the same place as in the previous row (the usual case: names are literals
+                // or come from one schema): no hashing.
+                column = previous;
+                nameLength = _columnLengths[previous];
+            }
+            else if (_columnIndex.TryGetValue(name, out var known))
+            {
+                (column, nameLength) = known;
+            }
+            else
             {
                 // Names within one update are distinct, so each new name gets the next new column.
+                nameLength = ProfileUpdateEncoder.GetEncodedLength(name);
                 column = _columns.Count + newColumns++;
                 newNamesLength += nameLength;
             }
 
+            allNamesLength += nameLength;
             _rowColumns[i] = column;
+            _rowNameLengths[i] = nameLength;
             _rowValues[i] = value;
             _rowNames[i] = name;
-            valuesLength += ProfileUpdateEncoder.GetEncodedLength(value);
             if (value.Length > 0)
             {
                 // Trailing empty fields are left out, whether the row did not set the column or set it to "".
@@ -187,6 +208,21 @@ internal sealed class BulkBatcher : IDisposable
             }
 
             i++;
+        }
+
+        if (update.EncodedAttributesLength < ProfileUpdateEncoder.MaxLength)
+        {
+            // The update keeps the exact sum of "&profile." + name + "=" + value as attributes are set: the values'
+            // length follows from it without scanning them (the writer checks the length it writes anyway).
+            valuesLength = update.EncodedAttributesLength - ((long)count * (ProfileUpdateEncoder.AttributePrefix.Length + 1)) - allNamesLength;
+        }
+        else
+        {
+            // Saturated: count the values one by one (the row is far over any batch size either way).
+            for (int j = 0; j < count; j++)
+            {
+                valuesLength += ProfileUpdateEncoder.GetEncodedLength(_rowValues[j]);
+            }
         }
 
         try
@@ -214,15 +250,21 @@ internal sealed class BulkBatcher : IDisposable
                 if (_rowColumns[j] >= _columns.Count)
                 {
                     // New columns were numbered in attribute order, which is the order they are appended in.
-                    _columnIndex.Add(_rowNames[j], _columns.Count);
+                    _columnIndex.Add(_rowNames[j], (_columns.Count, _rowNameLengths[j]));
                     _columns.Add(_rowNames[j]);
+                    _columnLengths.Add(_rowNameLengths[j]);
                 }
             }
 
             _encodedNamesLength += newNamesLength;
             var columns = _rowColumns.AsSpan(0, count);
+            columns.CopyTo(_previousColumns);
+            _previousRowCount = count;
             var values = _rowValues.AsSpan(0, count);
-            columns.Sort(values);
+            if (!IsAscending(columns))
+            {
+                columns.Sort(values);
+            }
             int fields = 0;
             while (fields < count && columns[fields] <= lastColumn)
             {
@@ -269,8 +311,22 @@ internal sealed class BulkBatcher : IDisposable
     {
         _columnIndex.Clear();
         _columns.Clear();
+        _columnLengths.Clear();
         _encodedNamesLength = 0;
         _rows = 0;
+    }
+
+    private static bool IsAscending(ReadOnlySpan<int> columns)
+    {
+        for (int i = 1; i < columns.Length; i++)
+        {
+            if (columns[i] < columns[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void EnsureScratch(int count)
@@ -279,6 +335,8 @@ internal sealed class BulkBatcher : IDisposable
         {
             int size = Math.Max(count, _rowColumns.Length * 2);
             _rowColumns = new int[size];
+            _rowNameLengths = new int[size];
+            Array.Resize(ref _previousColumns, size);
             _rowValues = new string[size];
             _rowNames = new string[size];
         }

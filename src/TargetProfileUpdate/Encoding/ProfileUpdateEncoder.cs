@@ -1,5 +1,8 @@
 using System;
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Text;
 
 namespace TargetProfileUpdate.Encoding;
 
@@ -20,6 +23,13 @@ internal static class ProfileUpdateEncoder
 
     private const string Hex = "0123456789ABCDEF";
 
+    /// <summary>Runs shorter than this are copied one character at a time.</summary>
+    private const int ShortRun = 16;
+
+    /// <summary>The RFC 3986 unreserved characters, for the vectorized search of runs that are copied as they are.</summary>
+    private static readonly SearchValues<char> UnreservedChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
+
     /// <summary>
     /// The largest length the encoder reports: any longer text or form is reported as this. It is far over any size
     /// limit, so such an update is refused as too large, and it leaves room to add a URL's length without overflow.
@@ -38,26 +48,50 @@ internal static class ProfileUpdateEncoder
     {
         // At most 9 bytes per UTF-16 unit: a long cannot overflow for any span.
         long length = 0;
-        for (int i = 0; i < text.Length; i++)
+        int i = 0;
+        while (i < text.Length)
         {
-            char c = text[i];
-            if (c < 0x80)
+            // A run of unreserved ASCII (vectorized search) is one byte per character.
+            int run = text[i..].IndexOfAnyExcept(UnreservedChars);
+            if (run < 0)
             {
-                length += IsUnreserved(c) ? 1 : 3;
+                length += text.Length - i;
+                break;
             }
-            else if (c < 0x800)
+
+            length += run;
+            i += run;
+
+            // Then the characters to escape, one by one, up to the next unreserved one.
+            do
             {
-                length += 6;
-            }
-            else if (char.IsHighSurrogate(c))
-            {
-                length += 12;
+                char c = text[i];
+                if (c < 0x80)
+                {
+                    if (IsUnreserved(c))
+                    {
+                        break;
+                    }
+
+                    length += 3;
+                }
+                else if (c < 0x800)
+                {
+                    length += 6;
+                }
+                else if (char.IsHighSurrogate(c))
+                {
+                    length += 12;
+                    i++;
+                }
+                else
+                {
+                    length += 9;
+                }
+
                 i++;
             }
-            else
-            {
-                length += 9;
-            }
+            while (i < text.Length);
         }
 
         return (int)Math.Min(length, MaxLength);
@@ -92,38 +126,65 @@ internal static class ProfileUpdateEncoder
         where T : unmanaged, IBinaryInteger<T>
     {
         int pos = 0;
-        for (int i = 0; i < text.Length; i++)
+        int i = 0;
+        while (i < text.Length)
         {
-            uint c = text[i];
-            if (c < 0x80)
+            // A run of unreserved ASCII is copied as it is (vectorized search, then a bulk copy or narrowing).
+            int run = text[i..].IndexOfAnyExcept(UnreservedChars);
+            if (run < 0)
             {
-                if (IsUnreserved((char)c))
-                {
-                    destination[pos++] = T.CreateTruncating(c);
-                }
-                else
-                {
-                    WriteEscaped(c, destination, ref pos);
-                }
+                run = text.Length - i;
             }
-            else if (c < 0x800)
+
+            if (run >= ShortRun)
             {
-                WriteEscaped(0xC0 | (c >> 6), destination, ref pos);
-                WriteEscaped(0x80 | (c & 0x3F), destination, ref pos);
-            }
-            else if (char.IsHighSurrogate((char)c))
-            {
-                uint scalar = 0x10000 + ((c - 0xD800) << 10) + (text[++i] - 0xDC00u);
-                WriteEscaped(0xF0 | (scalar >> 18), destination, ref pos);
-                WriteEscaped(0x80 | ((scalar >> 12) & 0x3F), destination, ref pos);
-                WriteEscaped(0x80 | ((scalar >> 6) & 0x3F), destination, ref pos);
-                WriteEscaped(0x80 | (scalar & 0x3F), destination, ref pos);
+                CopyAscii(text.Slice(i, run), destination[pos..]);
+                pos += run;
+                i += run;
             }
             else
             {
-                WriteEscaped(0xE0 | (c >> 12), destination, ref pos);
-                WriteEscaped(0x80 | ((c >> 6) & 0x3F), destination, ref pos);
-                WriteEscaped(0x80 | (c & 0x3F), destination, ref pos);
+                // A short run (a word between two escapes): a plain loop is cheaper than a bulk copy's set-up.
+                for (int end = i + run; i < end; i++)
+                {
+                    destination[pos++] = T.CreateTruncating(text[i]);
+                }
+            }
+
+            // Then the characters to escape, one by one, up to the next unreserved one.
+            while (i < text.Length)
+            {
+                uint c = text[i];
+                if (c < 0x80)
+                {
+                    if (IsUnreserved((char)c))
+                    {
+                        break;
+                    }
+
+                    WriteEscaped(c, destination, ref pos);
+                }
+                else if (c < 0x800)
+                {
+                    WriteEscaped(0xC0 | (c >> 6), destination, ref pos);
+                    WriteEscaped(0x80 | (c & 0x3F), destination, ref pos);
+                }
+                else if (char.IsHighSurrogate((char)c))
+                {
+                    uint scalar = 0x10000 + ((c - 0xD800) << 10) + (text[++i] - 0xDC00u);
+                    WriteEscaped(0xF0 | (scalar >> 18), destination, ref pos);
+                    WriteEscaped(0x80 | ((scalar >> 12) & 0x3F), destination, ref pos);
+                    WriteEscaped(0x80 | ((scalar >> 6) & 0x3F), destination, ref pos);
+                    WriteEscaped(0x80 | (scalar & 0x3F), destination, ref pos);
+                }
+                else
+                {
+                    WriteEscaped(0xE0 | (c >> 12), destination, ref pos);
+                    WriteEscaped(0x80 | ((c >> 6) & 0x3F), destination, ref pos);
+                    WriteEscaped(0x80 | (c & 0x3F), destination, ref pos);
+                }
+
+                i++;
             }
         }
 
@@ -134,12 +195,33 @@ internal static class ProfileUpdateEncoder
     public static int WriteAscii<T>(string ascii, Span<T> destination)
         where T : unmanaged, IBinaryInteger<T>
     {
-        for (int i = 0; i < ascii.Length; i++)
-        {
-            destination[i] = T.CreateTruncating(ascii[i]);
-        }
-
+        CopyAscii(ascii, destination);
         return ascii.Length;
+    }
+
+    /// <summary>Copies ASCII characters: a block copy for <see cref="char"/>, a vectorized narrowing for <see cref="byte"/>.</summary>
+    private static void CopyAscii<T>(ReadOnlySpan<char> ascii, Span<T> destination)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (typeof(T) == typeof(char))
+        {
+            ascii.CopyTo(MemoryMarshal.Cast<T, char>(destination));
+        }
+        else if (typeof(T) == typeof(byte))
+        {
+            var bytes = MemoryMarshal.Cast<T, byte>(destination);
+            if (Ascii.FromUtf16(ascii, bytes, out _) != OperationStatus.Done)
+            {
+                throw new ArgumentException("The text is not ASCII or the destination is too short.", nameof(destination));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < ascii.Length; i++)
+            {
+                destination[i] = T.CreateTruncating(ascii[i]);
+            }
+        }
     }
 
     private static void WriteEscaped<T>(uint octet, Span<T> destination, ref int pos)
