@@ -24,13 +24,7 @@ public sealed class BulkUploadCanceledException : OperationCanceledException
     public BulkUploadCanceledException(BulkUploadResult partialResult, long firstUnacceptedIndex, long unacceptedCount, CancellationToken cancellationToken)
         : base("The bulk upload was canceled; PartialResult accounts for every row before FirstUnacceptedIndex, and no row from it on was accepted.", cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(partialResult);
-        if (firstUnacceptedIndex != partialResult.Submitted)
-        {
-            throw new ArgumentOutOfRangeException(nameof(firstUnacceptedIndex), "The first unaccepted index must equal PartialResult.Submitted: every row before it is accounted for.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(unacceptedCount);
+        BulkUploadResult.ValidatePartial(partialResult, firstUnacceptedIndex, unacceptedCount);
         PartialResult = partialResult;
         FirstUnacceptedIndex = firstUnacceptedIndex;
         UnacceptedCount = unacceptedCount;

@@ -39,13 +39,7 @@ public sealed class BulkUploadException : ProfileApiException
         Exception? innerException = null)
         : base(message, statusCode, responseBody, attempts, isTransient, innerException)
     {
-        ArgumentNullException.ThrowIfNull(partialResult);
-        if (firstUnacceptedIndex != partialResult.Submitted)
-        {
-            throw new ArgumentOutOfRangeException(nameof(firstUnacceptedIndex), "The first unaccepted index must equal PartialResult.Submitted: every row before it is accounted for.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(unacceptedCount);
+        BulkUploadResult.ValidatePartial(partialResult, firstUnacceptedIndex, unacceptedCount);
         PartialResult = partialResult;
         FirstUnacceptedIndex = firstUnacceptedIndex;
         UnacceptedCount = unacceptedCount;

@@ -77,4 +77,16 @@ public sealed class BulkUploadResult
 
     /// <summary>Gets the rejected rows, ordered by their index in the source.</summary>
     public IReadOnlyList<BulkRowRejection> Rejections { get; }
+
+    /// <summary>Checks what the bulk exceptions say about a partial result: every row before the first unaccepted one is accounted for.</summary>
+    internal static void ValidatePartial(BulkUploadResult partialResult, long firstUnacceptedIndex, long unacceptedCount)
+    {
+        ArgumentNullException.ThrowIfNull(partialResult);
+        if (firstUnacceptedIndex != partialResult.Submitted)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstUnacceptedIndex), "The first unaccepted index must equal PartialResult.Submitted: every row before it is accounted for.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(unacceptedCount, nameof(unacceptedCount));
+    }
 }
