@@ -3,8 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using TargetProfileUpdate;
 using TargetProfileUpdate.Testing;
 
-// Native AOT smoke test: DI registration from configuration, one real update to the emulator given as
-// the first argument, and the testing package's fake — all in a trimmed, ahead-of-time compiled binary.
+// Native AOT smoke test: DI registration from configuration, one real update, a fetch (source-generated JSON) and a
+// bulk upload (XML answer) against the emulator given as the first argument, and the testing package's fake — all in a
+// trimmed, ahead-of-time compiled binary.
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["TargetProfileUpdate:ClientCode"] = "demo",
@@ -20,6 +21,13 @@ using var provider = services.BuildServiceProvider();
 var result = await provider.GetRequiredService<IProfileUpdateClient>().UpdateAsync(
     ProfileUpdate.ForThirdPartyId("crm-aot").Set("compiled", "native").Set("ünïcode", "Zürich 東京"));
 Console.WriteLine($"AOT {result.HttpMethod} {result.Message}");
+
+var profile = await provider.GetRequiredService<IProfileFetchClient>().GetProfileAsync(ProfileId.FromThirdPartyId("crm-aot"));
+Console.WriteLine($"FETCH {profile?.Attributes["compiled"].Value}");
+
+var upload = await provider.GetRequiredService<IBulkProfileUpdateClient>().UploadAsync(
+    [ProfileUpdate.ForThirdPartyId("crm-aot-bulk").Set("compiled", "bulk")]);
+Console.WriteLine($"BULK {upload.Sent} {upload.Batches.Count}");
 
 var fake = new FakeProfileUpdateClient();
 await fake.UpdateAsync(ProfileUpdate.ForPcId("pc-1").Set("a", 1));

@@ -189,6 +189,8 @@ public sealed class AotSmokeTests
         Assert.Equal(0, app.ExitCode);
         Assert.Contains("AOT GET Request successfully submitted", text, StringComparison.Ordinal);
         Assert.Contains("FAKE 1", text, StringComparison.Ordinal);
+        Assert.Contains("FETCH native", text, StringComparison.Ordinal);
+        Assert.Contains("BULK 1 1", text, StringComparison.Ordinal);
         Assert.Equal("Zürich 東京", emulator.FindByThirdPartyId("crm-aot")!.Attributes["ünïcode"].Value);
     }
 }
