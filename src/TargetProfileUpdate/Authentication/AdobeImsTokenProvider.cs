@@ -252,7 +252,7 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     }
 
     private string? Redact(RequestState state) =>
-        SecretRedactor.Redact(state.Body, _options.ClientSecret, _options.ClientId, state.Token, _imsToken?.Value, _profileToken?.Value);
+        ResponseBodyRedactor.Redact(state.Body, _options.ClientSecret, _options.ClientId, state.Token, _imsToken?.Value, _profileToken?.Value);
 
     public void Dispose() => _refresh.Dispose();
 

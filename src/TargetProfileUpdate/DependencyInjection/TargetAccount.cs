@@ -21,7 +21,6 @@ namespace TargetProfileUpdate.DependencyInjection;
 /// </summary>
 internal sealed class TargetAccount : IDisposable
 {
-    private readonly IServiceProvider _services;
     private readonly RequestPacer? _pacer;
     private readonly Lazy<ProfileApiSender> _update;
     private readonly Lazy<ProfileApiSender> _fetch;
@@ -29,7 +28,6 @@ internal sealed class TargetAccount : IDisposable
 
     public TargetAccount(IServiceProvider services, string name)
     {
-        _services = services;
         Name = name;
         Options = services.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>().Get(name);
         var components = services.GetRequiredService<IOptionsMonitor<AccountComponents>>().Get(name);
@@ -139,6 +137,5 @@ internal sealed class TargetAccount : IDisposable
         catch (ObjectDisposedException)
         {
         }
-        _ = _services;
     }
 }

@@ -160,7 +160,7 @@ public sealed class ProfileFetchClient : IProfileFetchClient
     private static ProfileApiException NoAnswer(Exception ex, ProfileId id, RequestState state) =>
         Fail(ApiFailure.FromException(ex, state, What, body => Redact(body, id, state)), state);
 
-    private static string? Redact(ReadOnlySpan<byte> body, ProfileId id, RequestState state) => SecretRedactor.Redact(body, id.Value, state.Token);
+    private static string? Redact(ReadOnlySpan<byte> body, ProfileId id, RequestState state) => ResponseBodyRedactor.Redact(body, id.Value, state.Token);
 
     private static TargetProfile Parse(ProfileId id, RequestState state)
     {

@@ -121,7 +121,7 @@ internal static class ProfileApiPipelineFactory
                 return false;
             }
 
-            retryAfter = RetryAfterParser.Parse(response, timeProvider.GetUtcNow());
+            retryAfter = ServerRetryAfter(response, context, timeProvider);
             if (retryAfter > options.MaxRetryAfter)
             {
                 return false;
@@ -140,7 +140,7 @@ internal static class ProfileApiPipelineFactory
 
     private static TimeSpan? RetryDelay(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ProfileUpdateResilienceOptions options, TimeProvider timeProvider)
     {
-        if (outcome.Result is { } response && RetryAfterParser.Parse(response, timeProvider.GetUtcNow()) is { } retryAfter)
+        if (outcome.Result is { } response && ServerRetryAfter(response, context, timeProvider) is { } retryAfter)
         {
             return retryAfter;
         }
@@ -148,6 +148,12 @@ internal static class ProfileApiPipelineFactory
         int attempts = context.Properties.TryGetValue(RequestState.Key, out var request) ? request.Attempts : 1;
         return Backoff(attempts, options);
     }
+
+    /// <summary>The response's <c>Retry-After</c>: read once by the attempt into the call's state; parsed here only without one.</summary>
+    private static TimeSpan? ServerRetryAfter(HttpResponseMessage response, ResilienceContext context, TimeProvider timeProvider) =>
+        context.Properties.TryGetValue(RequestState.Key, out var request)
+            ? request.LastRetryAfter
+            : RetryAfterParser.Parse(response, timeProvider.GetUtcNow());
 
     /// <summary>The capped exponential delay before the jitter.</summary>
     internal static TimeSpan BackoffCeiling(int attempts, ProfileUpdateResilienceOptions options)
