@@ -109,10 +109,10 @@ internal static class ProfileAttributeRules
         "TPU103", true, false, "Update exceeds the 64 KB per-profile budget",
         "The attributes of one update take {0} bytes (UTF-8 names and values), over the 65,536 bytes (64 KB) Target keeps per profile for all external data together.");
 
-    /// <summary>TPU104 (warning, run time, with the tenant's catalog): a name the tenant has never seen. Arguments: {0} the name, {1} the hint.</summary>
+    /// <summary>TPU104 (warning, run time, with the tenant's catalog): a name the tenant has never seen. Arguments: {0} the name, {1} "." or the hint.</summary>
     public static readonly ProfileAttributeRule UnknownName = new ProfileAttributeRule(
         "TPU104", false, false, "Profile attribute name is not in the tenant's catalog",
-        "The profile attribute name '{0}' is not in the tenant's attribute catalog: it would create a new attribute that no audience reads yet{1}.");
+        "The profile attribute name '{0}' is not in the tenant's attribute catalog: it would create a new attribute that no audience reads yet{1}");
 
     /// <summary>Every rule, in id order.</summary>
     public static readonly ProfileAttributeRule[] All =
