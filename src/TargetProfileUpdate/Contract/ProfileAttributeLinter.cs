@@ -91,6 +91,19 @@ public sealed class ProfileAttributeLinter
         return (IReadOnlyList<ProfileLintFinding>?)findings ?? [];
     }
 
+    /// <summary>Checks only what differs from row to row: empty values (TPU101), the id (TPU102) and the size (TPU103). For many
+    /// rows that share names (a CSV file), check the names once with <see cref="LintNames"/> and each row with this.</summary>
+    /// <param name="update">The update.</param>
+    /// <returns>The problems; empty when there are none.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="update"/> is <see langword="null"/>.</exception>
+    public IReadOnlyList<ProfileLintFinding> LintValues(ProfileUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        List<ProfileLintFinding>? findings = null;
+        Check(update, ref findings, names: false);
+        return (IReadOnlyList<ProfileLintFinding>?)findings ?? [];
+    }
+
     /// <summary>
     /// Applies <see cref="Mode"/> to one update: <see cref="ProfileLintMode.Strict"/> throws if it has any problem,
     /// <see cref="ProfileLintMode.Warn"/> logs each problem the first time its rule and attribute name are seen,
@@ -211,19 +224,24 @@ public sealed class ProfileAttributeLinter
         }
     }
 
-    private void Check(ProfileUpdate update, ref List<ProfileLintFinding>? findings)
+    private void Check(ProfileUpdate update, ref List<ProfileLintFinding>? findings, bool names = true)
     {
         var attributes = update.AttributeList;
         int index = 0;
-        HashSet<string>? folded = attributes.Count > LinearScanLimit ? new HashSet<string>(StringComparer.OrdinalIgnoreCase) : null;
+        HashSet<string>? folded = names && attributes.Count > LinearScanLimit ? new HashSet<string>(StringComparer.OrdinalIgnoreCase) : null;
         foreach (var (name, value) in attributes)
         {
-            CheckName(name, ref findings);
             if (value.Length == 0)
             {
                 Add(ref findings, ProfileAttributeRules.EmptyValue, name, name);
             }
 
+            if (!names)
+            {
+                continue;
+            }
+
+            CheckName(name, ref findings);
             if (folded is not null)
             {
                 if (!folded.Add(name))
