@@ -83,7 +83,7 @@ public static class Program
         }
         catch (ProfileApiException ex)
         {
-            // ProfileUpdateException for the updates, ProfileApiException for the fetch; messages never carry ids or values.
+            // ProfileApiException for the updates, ProfileApiException for the fetch; messages never carry ids or values.
             output.WriteLine($"The call failed: {ex.Message}");
             return 1;
         }

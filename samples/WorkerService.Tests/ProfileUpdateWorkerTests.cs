@@ -121,7 +121,7 @@ public sealed class ProfileUpdateWorkerTests
     [Fact]
     public async Task Worker_WhenAnUpdateFails_CountsItAndGoesOn()
     {
-        var fake = TargetKnows(Crm1, Crm2).FailNext(1, new ProfileUpdateException("HTTP 503", 503, null, 4, isTransient: true));
+        var fake = TargetKnows(Crm1, Crm2).FailNext(1, new ProfileApiException("HTTP 503", 503, null, 4, isTransient: true));
 
         var worker = await RunAsync(fake,
             new LoyaltyCardScan("crm-1", "Store 7", 12.5m, At),

@@ -50,7 +50,7 @@ public sealed partial class ProfileUpdateWorker(
             }
             catch (ProfileApiException ex)
             {
-                // ProfileUpdateException (the update) or ProfileApiException (the existence check).
+                // ProfileApiException (the update) or ProfileApiException (the existence check).
                 Failed++;
                 LogFailed(logger, offlineEvent.GetType().Name, ex.StatusCode, ex.IsTransient);
             }

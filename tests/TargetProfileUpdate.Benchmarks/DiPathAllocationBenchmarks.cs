@@ -8,6 +8,7 @@ using Polly;
 using TargetProfileUpdate.DependencyInjection;
 using TargetProfileUpdate.Diagnostics;
 using TargetProfileUpdate.Http;
+using TargetProfileUpdate.Update;
 using TargetProfileUpdate.Resilience;
 
 namespace TargetProfileUpdate.Benchmarks;
@@ -50,7 +51,7 @@ public class DiPathAllocationBenchmarks : IDisposable
         _update = BenchmarkData.Update(BenchmarkData.Id(7), _ten);
         _updateUrl = "http://127.0.0.1:5000/m2/" + BenchmarkData.ClientCode + "/profile/update";
         _urlLength = _updateUrl.Length + 1 + Encoding.ProfileUpdateEncoder.GetFormLength(_update);
-        _uri = ProfileUpdateRequestFactory.CreateUri(ProfileUpdateRequestFactory.BuildGetUrl(_updateUrl, _update, _urlLength));
+        _uri = ProfileUpdateRequest.CreateUri(ProfileUpdateRequest.BuildGetUrl(_updateUrl, _update, _urlLength));
 
         (_defaults, _sdkDefaults) = Sdk(resilience: true, quota: true);
         (_resilienceOff, _sdkResilienceOff) = Sdk(resilience: false, quota: true);
@@ -58,10 +59,10 @@ public class DiPathAllocationBenchmarks : IDisposable
         _factoryClient = _defaults.GetRequiredKeyedService<TargetAccount>(string.Empty).Invoker;
         _rawClient = new HttpClient(new InMemoryAsyncHandler());
 
-        var telemetry = ProfileUpdateTelemetry.Shared;
+        var telemetry = ProfileApiInstruments.Shared;
         var quota = new SlidingWindowQuota(1_000_000, TimeSpan.FromHours(24));
-        _pipelineDefaults = ProfileApiPipelineFactory.Create("update", new ProfileUpdateResilienceOptions(), quota, null, TimeProvider.System, NullLogger.Instance, telemetry);
-        _pipelineResilienceOff = ProfileApiPipelineFactory.Create("update", new ProfileUpdateResilienceOptions { Enabled = false }, quota, null, TimeProvider.System, NullLogger.Instance, telemetry);
+        _pipelineDefaults = ProfileApiPipelineFactory.Create("update", new ProfileApiResilienceOptions(), quota, null, TimeProvider.System, NullLogger.Instance, telemetry);
+        _pipelineResilienceOff = ProfileApiPipelineFactory.Create("update", new ProfileApiResilienceOptions { Enabled = false }, quota, null, TimeProvider.System, NullLogger.Instance, telemetry);
         _retryOnly = new ResiliencePipelineBuilder<HttpResponseMessage>().AddRetry(new Polly.Retry.RetryStrategyOptions<HttpResponseMessage>()).Build();
         _breakerOnly = new ResiliencePipelineBuilder<HttpResponseMessage>().AddCircuitBreaker(new Polly.CircuitBreaker.CircuitBreakerStrategyOptions<HttpResponseMessage>()).Build();
         _timeoutOnly = new ResiliencePipelineBuilder<HttpResponseMessage>().AddTimeout(TimeSpan.FromSeconds(10)).Build();
@@ -108,26 +109,26 @@ public class DiPathAllocationBenchmarks : IDisposable
     public ProfileUpdate BuildUpdate8() => BenchmarkData.Update("crm-0000000007", _eight);
 
     [Benchmark(Description = "GET URL string + Uri")]
-    public Uri UrlAndUri() => ProfileUpdateRequestFactory.CreateUri(ProfileUpdateRequestFactory.BuildGetUrl(_updateUrl, _update, _urlLength));
+    public Uri UrlAndUri() => ProfileUpdateRequest.CreateUri(ProfileUpdateRequest.BuildGetUrl(_updateUrl, _update, _urlLength));
 
     [Benchmark(Description = "GET URL string only")]
-    public string UrlOnly() => ProfileUpdateRequestFactory.BuildGetUrl(_updateUrl, _update, _urlLength);
+    public string UrlOnly() => ProfileUpdateRequest.BuildGetUrl(_updateUrl, _update, _urlLength);
 
     [Benchmark(Description = "Uri only (from the URL string)")]
-    public Uri UriOnly() => ProfileUpdateRequestFactory.CreateUri(_uri.OriginalString);
+    public Uri UriOnly() => ProfileUpdateRequest.CreateUri(_uri.OriginalString);
 
     [Benchmark(Description = "Uri + PathAndQuery + IdnHost (what HttpClient reads)")]
     public int UriRead()
     {
-        var uri = ProfileUpdateRequestFactory.CreateUri(_uri.OriginalString);
+        var uri = ProfileUpdateRequest.CreateUri(_uri.OriginalString);
         return uri.PathAndQuery.Length + uri.IdnHost.Length;
     }
 
-    [Benchmark(Description = "RequestState (new + Dispose)")]
-    public int State()
+    [Benchmark(Description = "AttemptFacts (new + Dispose)")]
+    public static int State()
     {
-        using var state = new RequestState(ProfileUpdateRequestFactory.CreateMessage, _update) { RequestUri = _uri };
-        return state.RequestBytes;
+        using var facts = new AttemptFacts();
+        return facts.MaxBodyBytes;
     }
 
     // ---- Polly alone: a callback that returns a cached response ----
@@ -152,11 +153,11 @@ public class DiPathAllocationBenchmarks : IDisposable
 
     private async ValueTask<HttpResponseMessage> RunPipeline(ResiliencePipeline<HttpResponseMessage> pipeline)
     {
-        using var state = new RequestState(ProfileUpdateRequestFactory.CreateMessage, _update);
+        using var state = new AttemptFacts();
         var context = ResilienceContextPool.Shared.Get(CancellationToken.None);
         try
         {
-            context.Properties.Set(RequestState.Key, state);
+            context.Properties.Set(ResilienceKeys.Attempt, state);
             var outcome = await pipeline.ExecuteOutcomeAsync(
                 static async (_, s) =>
                 {
@@ -254,7 +255,7 @@ public class TelemetryAllocationBenchmarks : IDisposable
         {
             _activities = new ActivityListener
             {
-                ShouldListenTo = s => s.Name == ProfileUpdateTelemetry.Name,
+                ShouldListenTo = s => s.Name == ProfileApiTelemetry.MeterName,
                 Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             };
             ActivitySource.AddActivityListener(_activities);
@@ -262,7 +263,7 @@ public class TelemetryAllocationBenchmarks : IDisposable
             {
                 InstrumentPublished = (instrument, listener) =>
                 {
-                    if (instrument.Meter.Name == ProfileUpdateTelemetry.Name)
+                    if (instrument.Meter.Name == ProfileApiTelemetry.MeterName)
                     {
                         listener.EnableMeasurementEvents(instrument);
                     }

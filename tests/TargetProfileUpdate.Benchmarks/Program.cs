@@ -13,7 +13,7 @@ public static class Program
         return mode switch
         {
             "build" => Run(() => BenchmarkSwitcher.FromTypes([typeof(RequestBuildingBenchmarks)]).Run(args[1..])),
-            "alloc" => Run(() => BenchmarkSwitcher.FromTypes([typeof(DiPathAllocationBenchmarks), typeof(TelemetryAllocationBenchmarks), typeof(FixPrototypeBenchmarks)]).Run(args[1..])),
+            "alloc" => Run(() => BenchmarkSwitcher.FromTypes([typeof(DiPathAllocationBenchmarks), typeof(TelemetryAllocationBenchmarks)]).Run(args[1..])),
             "alloc-sample" => await AllocationSampling.RunAsync(args),
             "throughput" => await ThroughputBenchmark.RunAsync(args),
             "sync" => await SyncBenchmark.RunAsync(args),

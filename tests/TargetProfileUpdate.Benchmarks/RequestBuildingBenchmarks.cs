@@ -2,6 +2,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using TargetProfileUpdate.Encoding;
 using TargetProfileUpdate.Http;
+using TargetProfileUpdate.Update;
 
 namespace TargetProfileUpdate.Benchmarks;
 
@@ -37,7 +38,7 @@ public class RequestBuildingBenchmarks
     public Uri GetSdk()
     {
         int length = UpdateUrl.Length + 1 + ProfileUpdateEncoder.GetFormLength(_update);
-        return ProfileUpdateRequestFactory.CreateUri(ProfileUpdateRequestFactory.BuildGetUrl(UpdateUrl, _update, length));
+        return ProfileUpdateRequest.CreateUri(ProfileUpdateRequest.BuildGetUrl(UpdateUrl, _update, length));
     }
 
     [Benchmark(Description = "POST hand-written")]

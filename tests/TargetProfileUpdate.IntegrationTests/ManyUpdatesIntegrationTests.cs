@@ -37,7 +37,7 @@ public sealed class ManyUpdatesIntegrationTests
         var applied = emulator.GetProfiles().SelectMany(p => p.Attributes.Keys).ToHashSet();
         Assert.Equal(result.Accepted, applied.Count);
         Assert.All(result.Failures, f => Assert.DoesNotContain("u" + f.Index, applied));
-        Assert.All(result.Failures, f => Assert.True(((ProfileUpdateException)f.Exception).IsTransient));
+        Assert.All(result.Failures, f => Assert.True(((ProfileApiException)f.Exception).IsTransient));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class ManyUpdatesIntegrationTests
 
         Assert.Equal(30, result.Accepted);
         Assert.Equal(20, result.Failed);
-        Assert.All(result.Failures, f => Assert.IsType<ProfileUpdateRateLimitedException>(f.Exception));
+        Assert.All(result.Failures, f => Assert.IsType<ProfileApiRateLimitedException>(f.Exception));
         Assert.Equal(30, emulator.GetRequests().Count);
     }
 }

@@ -91,7 +91,7 @@ public sealed class ProfileUpdateIntegrationTests
         int overhead = (emulator.BaseAddress + "m2/demo/profile/update?mbox3rdPartyId=p&profile.v=").Length;
 
         var result = await client.UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("v", new string('x', 2000 - overhead)));
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("v", new string('y', 2001 - overhead))));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("v", new string('y', 2001 - overhead))));
 
         Assert.Equal(2000, result.RequestBytes);
         Assert.Equal(414, ex.StatusCode);
@@ -107,7 +107,7 @@ public sealed class ProfileUpdateIntegrationTests
         int overhead = "mbox3rdPartyId=p&profile.v=".Length;
 
         var result = await client.UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("v", new string('x', 3000 - overhead)));
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("v", new string('y', 3001 - overhead))));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("v", new string('y', 3001 - overhead))));
 
         Assert.Equal(3000, result.RequestBytes);
         Assert.Equal(413, ex.StatusCode);
@@ -148,7 +148,7 @@ public sealed class ProfileUpdateIntegrationTests
         await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { AuthorizationToken = "profile-token-123" });
         emulator.SeedProfile(thirdPartyId: "p");
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => EmulatorClient.Create(emulator).UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "1")));
+        var ex = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => EmulatorClient.Create(emulator).UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "1")));
         await EmulatorClient.Create(emulator, o => o.AuthorizationToken = "profile-token-123").UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "2"));
 
         Assert.Equal(403, ex.StatusCode);
@@ -191,7 +191,7 @@ public sealed class ProfileUpdateIntegrationTests
         await using var emulator = await TargetEmulator.StartAsync();
         emulator.InjectFaults(EmulatorFault.Status(400));
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => EmulatorClient.Create(emulator).UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "1")));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => EmulatorClient.Create(emulator).UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "1")));
 
         Assert.Equal(400, ex.StatusCode);
         Assert.Single(emulator.GetRequests());
@@ -205,7 +205,7 @@ public sealed class ProfileUpdateIntegrationTests
         emulator.InjectFaults(EmulatorFault.RedirectTo(elsewhere.BaseAddress + "m2/demo/profile/update"));
         var client = EmulatorClient.Create(emulator, o => o.Method = ProfileUpdateMethod.Post);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "1")));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "1")));
 
         Assert.Equal(307, ex.StatusCode);
         Assert.False(ex.IsTransient);
@@ -232,7 +232,7 @@ public sealed class ProfileUpdateIntegrationTests
         await using var emulator = await TargetEmulator.StartAsync();
         emulator.InjectFaults(EmulatorFault.Drop());
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(
             () => EmulatorClient.Create(emulator, o => o.Resilience.Enabled = false).UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "1")));
 
         Assert.Null(ex.StatusCode);
@@ -247,7 +247,7 @@ public sealed class ProfileUpdateIntegrationTests
         await using var emulator = await TargetEmulator.StartAsync();
         emulator.InjectFaults(html ? EmulatorFault.HtmlBody() : EmulatorFault.FalseBody());
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => EmulatorClient.Create(emulator).UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "1")));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => EmulatorClient.Create(emulator).UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "1")));
 
         Assert.Equal(200, ex.StatusCode);
         Assert.Single(emulator.GetRequests());
@@ -265,7 +265,7 @@ public sealed class ProfileUpdateIntegrationTests
             await client.UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("n", i));
         }
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("n", 3)));
+        var ex = await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => client.UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("n", 3)));
 
         Assert.Equal(429, ex.StatusCode);
         Assert.True(ex.RetryAfter > TimeSpan.FromHours(23));

@@ -113,7 +113,7 @@ public static class Program
         }
 
         ProfileBatchResult result = await client.UpdateManyAsync(RedisClients.Updates(updates), new ProfileBatchOptions { MaxConcurrency = concurrency });
-        var limited = result.Failures.Select(f => f.Exception).OfType<ProfileUpdateRateLimitedException>().ToList();
+        var limited = result.Failures.Select(f => f.Exception).OfType<ProfileApiRateLimitedException>().ToList();
         int withRetryAfter = limited.Count(e => e.RetryAfter > TimeSpan.Zero && e.StatusCode is null);
         int sentBeforeRefusal = limited.Count(e => e.Attempts != 0);
         Console.WriteLine(string.Create(

@@ -78,10 +78,10 @@ public sealed class FakeProfileFetchTests
     {
         var fake = new FakeProfileUpdateClient()
             .Seed(Alice, new Dictionary<string, string> { ["tier"] = "gold" })
-            .FailNext(1, new ProfileUpdateException("HTTP 503", 503, null, 4, isTransient: true));
+            .FailNext(1, new ProfileApiException("HTTP 503", 503, null, 4, isTransient: true));
 
-        await Assert.ThrowsAsync<ProfileUpdateException>(() => fake.UpdateAsync(new ProfileUpdate(Alice).Set("tier", "platinum")));
-        await Assert.ThrowsAsync<ProfileUpdateException>(() => fake.FailFor(Bob, new ProfileUpdateException("HTTP 400", 400, null, 1, false)).UpdateAsync(new ProfileUpdate(Bob).Set("tier", "x")));
+        await Assert.ThrowsAsync<ProfileApiException>(() => fake.UpdateAsync(new ProfileUpdate(Alice).Set("tier", "platinum")));
+        await Assert.ThrowsAsync<ProfileApiException>(() => fake.FailFor(Bob, new ProfileApiException("HTTP 400", 400, null, 1, false)).UpdateAsync(new ProfileUpdate(Bob).Set("tier", "x")));
 
         Assert.Equal("gold", (await fake.GetProfileAsync(Alice))!.Attributes["tier"].Value);
         Assert.Null(await fake.GetProfileAsync(Bob));
@@ -231,9 +231,9 @@ public sealed class FakeProfileFetchTests
     {
         var fake = new FakeProfileUpdateClient()
             .FailNextFetches(1, new ProfileApiException("fetch down"))
-            .FailNext(1, new ProfileUpdateException("update down"));
+            .FailNext(1, new ProfileApiException("update down"));
 
-        await Assert.ThrowsAsync<ProfileUpdateException>(() => fake.UpdateAsync(new ProfileUpdate(Alice).Set("a", "1")));
+        await Assert.ThrowsAsync<ProfileApiException>(() => fake.UpdateAsync(new ProfileUpdate(Alice).Set("a", "1")));
         await Assert.ThrowsAsync<ProfileApiException>(() => fake.GetProfileAsync(Alice));
         await fake.UpdateAsync(new ProfileUpdate(Alice).Set("a", "2"));
 

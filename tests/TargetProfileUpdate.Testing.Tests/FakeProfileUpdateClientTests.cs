@@ -26,10 +26,10 @@ public sealed class FakeProfileUpdateClientTests
     [Fact]
     public async Task FailNext_FailsThatManyCallsThenSucceeds()
     {
-        var fake = new FakeProfileUpdateClient().FailNext(2, new ProfileUpdateException("HTTP 503", 503, null, 4, isTransient: true));
+        var fake = new FakeProfileUpdateClient().FailNext(2, new ProfileApiException("HTTP 503", 503, null, 4, isTransient: true));
 
-        var first = await Assert.ThrowsAsync<ProfileUpdateException>(() => fake.UpdateAsync(new ProfileUpdate(Alice).Set("a", "1")));
-        await Assert.ThrowsAsync<ProfileUpdateException>(() => fake.UpdateAsync(new ProfileUpdate(Alice).Set("a", "2")));
+        var first = await Assert.ThrowsAsync<ProfileApiException>(() => fake.UpdateAsync(new ProfileUpdate(Alice).Set("a", "1")));
+        await Assert.ThrowsAsync<ProfileApiException>(() => fake.UpdateAsync(new ProfileUpdate(Alice).Set("a", "2")));
         await fake.UpdateAsync(new ProfileUpdate(Alice).Set("a", "3"));
 
         Assert.Equal(503, first.StatusCode);
@@ -40,10 +40,10 @@ public sealed class FakeProfileUpdateClientTests
     [Fact]
     public async Task FailFor_FailsOnlyThatProfile()
     {
-        var fake = new FakeProfileUpdateClient().FailFor(Bob, new ProfileUpdateRateLimitedException("quota", TimeSpan.FromMinutes(1)));
+        var fake = new FakeProfileUpdateClient().FailFor(Bob, new ProfileApiRateLimitedException("quota", TimeSpan.FromMinutes(1)));
 
         await fake.UpdateAsync(new ProfileUpdate(Alice).Set("a", "1"));
-        var ex = await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => fake.UpdateAsync(new ProfileUpdate(Bob).Set("a", "1")));
+        var ex = await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => fake.UpdateAsync(new ProfileUpdate(Bob).Set("a", "1")));
 
         Assert.Equal(TimeSpan.FromMinutes(1), ex.RetryAfter);
         Assert.Equal(Alice, Assert.Single(fake.Updates).Id);
@@ -94,7 +94,7 @@ public sealed class FakeProfileUpdateClientTests
     [Fact]
     public async Task UpdateManyAsync_WorksOnTheFakeAndReportsItsFailures()
     {
-        var fake = new FakeProfileUpdateClient().FailFor(Bob, new ProfileUpdateException("HTTP 400", 400, null, 1, isTransient: false));
+        var fake = new FakeProfileUpdateClient().FailFor(Bob, new ProfileApiException("HTTP 400", 400, null, 1, isTransient: false));
         var updates = new[] { new ProfileUpdate(Alice).Set("a", "1"), new ProfileUpdate(Bob).Set("a", "1"), new ProfileUpdate(Alice).Set("a", "2") };
 
         var result = await fake.UpdateManyAsync(updates);

@@ -72,9 +72,9 @@ public sealed class UpdateOnlyModeTests
     [Fact]
     public async Task UpdateAsync_UpdateOnly_ScriptedFailureWins_TheUpdateIsNeitherAppliedNorDropped()
     {
-        var fake = new FakeProfileUpdateClient { UpdateOnly = true }.FailNext(1, new ProfileUpdateException("HTTP 503", 503, null, 4, isTransient: true));
+        var fake = new FakeProfileUpdateClient { UpdateOnly = true }.FailNext(1, new ProfileApiException("HTTP 503", 503, null, 4, isTransient: true));
 
-        await Assert.ThrowsAsync<ProfileUpdateException>(() => fake.UpdateAsync(new ProfileUpdate(Bob).Set("tier", "silver")));
+        await Assert.ThrowsAsync<ProfileApiException>(() => fake.UpdateAsync(new ProfileUpdate(Bob).Set("tier", "silver")));
 
         Assert.Empty(fake.DroppedUpdates);
         Assert.Empty(fake.Updates);

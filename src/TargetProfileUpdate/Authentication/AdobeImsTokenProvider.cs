@@ -27,8 +27,8 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     internal static readonly TimeSpan RetryAfterFailedRefresh = TimeSpan.FromSeconds(30);
 
     private readonly AdobeImsOptions _options;
-    private readonly ProfileApiSender _ims;
-    private readonly ProfileApiSender _admin;
+    private readonly ProfileApiCall _ims;
+    private readonly ProfileApiCall _admin;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly byte[] _imsBody;
@@ -36,7 +36,7 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     private Cached? _imsToken;
     private volatile Cached? _profileToken;
 
-    public AdobeImsTokenProvider(AdobeImsOptions options, ProfileApiSender ims, ProfileApiSender admin, ILogger logger)
+    public AdobeImsTokenProvider(AdobeImsOptions options, ProfileApiCall ims, ProfileApiCall admin, ILogger logger)
     {
         _options = options;
         _ims = ims;
@@ -49,12 +49,6 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
         string adminBase = options.AdminApiBaseAddress.AbsoluteUri;
         _adminUri = new Uri((adminBase.EndsWith('/') ? adminBase : adminBase + "/") + Uri.EscapeDataString(options.Tenant ?? string.Empty) + "/target/authentication/token?authorizationScope=profile_api");
     }
-
-    /// <summary>IMS calls made (for tests).</summary>
-    internal int ImsCalls;
-
-    /// <summary>Admin API calls made (for tests).</summary>
-    internal int AdminCalls;
 
     public async ValueTask<ProfileApiToken> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken = default)
     {
@@ -117,36 +111,37 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     private async Task<ProfileApiToken> FetchProfileTokenAsync(CancellationToken cancellationToken)
     {
         string imsToken = await GetImsTokenAsync(force: false, cancellationToken).ConfigureAwait(false);
-        var (status, answer, body) = await CallAdminAsync(imsToken, HttpMethod.Get, cancellationToken).ConfigureAwait(false);
-        if (status == 401)
+        AdminAnswer answer;
+        try
+        {
+            answer = await CallAdminAsync(imsToken, HttpMethod.Get, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProfileApiAuthenticationException ex) when (ex.StatusCode == 401)
         {
             // The IMS token may have been revoked before its time: one fresh IMS token, one more Admin call.
             imsToken = await GetImsTokenAsync(force: true, cancellationToken).ConfigureAwait(false);
-            (status, answer, body) = await CallAdminAsync(imsToken, HttpMethod.Get, cancellationToken).ConfigureAwait(false);
+            answer = await CallAdminAsync(imsToken, HttpMethod.Get, cancellationToken).ConfigureAwait(false);
         }
 
-        if ((status == 404 || (status is >= 200 and < 300 && string.IsNullOrEmpty(answer?.AccessToken))) && _options.CreateTokenIfMissing)
+        if (answer.Token is null && _options.CreateTokenIfMissing)
         {
-            (status, answer, body) = await CallAdminAsync(imsToken, HttpMethod.Post, cancellationToken).ConfigureAwait(false);
+            answer = await CallAdminAsync(imsToken, HttpMethod.Post, cancellationToken).ConfigureAwait(false);
+            if (answer.Token is null)
+            {
+                throw new ProfileApiAuthenticationException(AuthenticationStep.AdminApi,
+                    string.Create(CultureInfo.InvariantCulture, $"The Target Admin API's answer to creating the profile API token (HTTP {answer.Status}) carried no token; nothing is sent without one."),
+                    answer.Status, null, answer.Attempts);
+            }
         }
-        else if (status == 404 || (status is >= 200 and < 300 && string.IsNullOrEmpty(answer?.AccessToken)))
-        {
-            throw new ProfileApiAuthenticationException(AuthenticationStep.AdminApi,
-                string.Create(CultureInfo.InvariantCulture,
-                    $"The Target Admin API has no profile API token for this tenant yet (HTTP {status}). Generate one once in the Target UI (Administration > Implementation > Profile API > Generate new authentication token), or set AdobeIms:CreateTokenIfMissing to true to let the SDK generate it (this invalidates any token other systems hold)."),
-                status, body);
-        }
-
-        if (status is not (>= 200 and < 300))
+        else if (answer.Token is null)
         {
             throw new ProfileApiAuthenticationException(AuthenticationStep.AdminApi,
                 string.Create(CultureInfo.InvariantCulture,
-                    $"The Target Admin API did not give the profile API token: HTTP {status}.{(status is 401 or 403 ? " Check that the credential's project includes the Adobe Target API, that its product profile has access to the tenant, and AdobeIms:Tenant." : string.Empty)}"),
-                status, body, isTransient: status >= 500 || status == 429);
+                    $"The Target Admin API has no profile API token for this tenant yet (HTTP {answer.Status}). Generate one once in the Target UI (Administration > Implementation > Profile API > Generate new authentication token), or set AdobeIms:CreateTokenIfMissing to true to let the SDK generate it (this invalidates any token other systems hold)."),
+                answer.Status, null, answer.Attempts);
         }
 
-        var lifetime = Lifetime(answer!.ExpiresIn, AuthenticationStep.AdminApi);
-        return new ProfileApiToken(answer.AccessToken, _admin.Time.GetUtcNow() + lifetime);
+        return answer.Token.Value;
     }
 
     private async Task<string> GetImsTokenAsync(bool force, CancellationToken cancellationToken)
@@ -157,87 +152,46 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
             return cached!.Value;
         }
 
-        Interlocked.Increment(ref ImsCalls);
-        using var state = new RequestState(static s => new HttpRequestMessage(HttpMethod.Post, s.RequestUri)
-        {
-            Content = new ByteArrayContent((byte[])s.Payload!) { Headers = { ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded") { CharSet = "utf-8" } } },
-        }, _imsBody)
-        { RequestUri = _options.ImsTokenEndpoint, Method = HttpMethod.Post };
-
-        using var response = await SendAsync(_ims, state, AuthenticationStep.Ims, cancellationToken).ConfigureAwait(false);
-        int status = (int)response.StatusCode;
-        if (status is not (>= 200 and < 300))
-        {
-            throw new ProfileApiAuthenticationException(AuthenticationStep.Ims,
-                string.Create(CultureInfo.InvariantCulture,
-                    $"Adobe IMS refused to issue an access token: HTTP {status}.{(status is 400 or 401 or 403 ? " Check AdobeIms:ClientId, AdobeIms:ClientSecret and AdobeIms:Scopes (copy them from the OAuth Server-to-Server credential in the Adobe Developer Console)." : string.Empty)}"),
-                status, Redact(state), state.Attempts, status >= 500 || status == 429);
-        }
-
-        var answer = Parse(state, AuthJsonContext.Default.ImsTokenAnswer, AuthenticationStep.Ims);
-        if (string.IsNullOrEmpty(answer.AccessToken))
-        {
-            throw new ProfileApiAuthenticationException(AuthenticationStep.Ims, "Adobe IMS answered without an access token.", status, null, state.Attempts);
-        }
-
-        var expiresOn = _ims.Time.GetUtcNow() + Lifetime(answer.ExpiresIn, AuthenticationStep.Ims);
-        _imsToken = new Cached(answer.AccessToken, expiresOn, RefreshAt(expiresOn));
-        return answer.AccessToken;
+        var token = await _ims.SendAsync<ImsTokenRequest, ProfileApiToken>(new ImsTokenRequest(this), cancellationToken).ConfigureAwait(false);
+        _imsToken = new Cached(token.Value!, token.ExpiresOn!.Value, RefreshAt(token.ExpiresOn.Value));
+        return token.Value!;
     }
 
-    private async Task<(int Status, AdminTokenAnswer? Answer, string? Body)> CallAdminAsync(string imsToken, HttpMethod method, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref AdminCalls);
-        using var state = new RequestState(static s =>
-        {
-            var message = new HttpRequestMessage(s.Method, s.RequestUri);
-            message.Headers.TryAddWithoutValidation("X-Api-Key", (string)s.Payload!);
-            message.Headers.TryAddWithoutValidation("Accept", "application/vnd.adobe.target.v1+json");
-            return message;
-        }, _options.ClientId)
-        {
-            RequestUri = _adminUri,
-            Method = method,
-            Authorization = "Bearer " + imsToken,
-            Token = imsToken,
-        };
+    private ValueTask<AdminAnswer> CallAdminAsync(string imsToken, HttpMethod method, CancellationToken cancellationToken) =>
+        _admin.SendAsync<AdminTokenRequest, AdminAnswer>(new AdminTokenRequest(this, method, imsToken), cancellationToken);
 
-        using var response = await SendAsync(_admin, state, AuthenticationStep.AdminApi, cancellationToken).ConfigureAwait(false);
-        int status = (int)response.StatusCode;
-        AdminTokenAnswer? answer = status is >= 200 and < 300 && state.Body.Length > 0
-            ? Parse(state, AuthJsonContext.Default.AdminTokenAnswer, AuthenticationStep.AdminApi)
-            : null;
-        return (status, answer, status is >= 200 and < 300 ? null : Redact(state));
-    }
-
-    private static async Task<HttpResponseMessage> SendAsync(ProfileApiSender sender, RequestState state, AuthenticationStep step, CancellationToken cancellationToken)
+    /// <summary>Reads a token answer's JSON, or throws an unexpected-answer failure of the step.</summary>
+    private static T Parse<T>(ProfileApiEndpoint endpoint, int status, AttemptFacts facts, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {
+        if (facts.BodyTruncated)
+        {
+            throw ProfileApiFailures.Create(endpoint, ProfileApiFailureReason.UnexpectedAnswer,
+                string.Create(CultureInfo.InvariantCulture, $"{endpoint.Server}'s token answer is too large (over {facts.MaxBodyBytes} bytes); it was not read."),
+                status, attempts: facts.Attempts);
+        }
+
         try
         {
-            return await sender.SendAsync(state, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            var failure = ApiFailure.FromException(ex, state, step == AuthenticationStep.Ims ? "The IMS token request" : "The Admin API token request", static _ => null);
-            throw new ProfileApiAuthenticationException(step, failure.Message, failure.StatusCode, null, failure.Attempts, failure.IsTransient, failure.Inner);
-        }
-    }
-
-    private static T Parse<T>(RequestState state, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, AuthenticationStep step)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(state.Body, type)
-                ?? throw new JsonException("The answer was null.");
+            return JsonSerializer.Deserialize(facts.Body, type) ?? throw new JsonException("The answer was null.");
         }
         catch (JsonException)
         {
-            throw new ProfileApiAuthenticationException(step, "The token answer was not the expected JSON.", state.LastStatus, null, state.Attempts);
+            throw ProfileApiFailures.Create(endpoint, ProfileApiFailureReason.UnexpectedAnswer,
+                string.Create(CultureInfo.InvariantCulture, $"{endpoint.Server}'s token answer was not the expected JSON."), status, attempts: facts.Attempts);
         }
+    }
+
+    /// <summary>A token from an answer: present, visible ASCII, with a believable lifetime; else an authentication failure of the step.</summary>
+    private ProfileApiToken Issued(ProfileApiEndpoint endpoint, int status, AttemptFacts facts, string? value, double? expiresIn)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            throw ProfileApiFailures.Create(endpoint, ProfileApiFailureReason.UnexpectedAnswer,
+                string.Create(CultureInfo.InvariantCulture, $"{endpoint.Server} answered without a token (HTTP {status})."), status, attempts: facts.Attempts);
+        }
+
+        TokenRules.ThrowIfNotSendable(value, endpoint.Step, endpoint.Server);
+        return new ProfileApiToken(value, _ims.Time.GetUtcNow() + Lifetime(expiresIn, endpoint.Step));
     }
 
     private static TimeSpan Lifetime(double? seconds, AuthenticationStep step)
@@ -251,10 +205,97 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
         return TimeSpan.FromSeconds(s);
     }
 
-    private string? Redact(RequestState state) =>
-        ResponseBodyRedactor.Redact(state.Body, _options.ClientSecret, _options.ClientId, state.Token, _imsToken?.Value, _profileToken?.Value);
+    private string? Redact(ReadOnlySpan<byte> body, string? token) =>
+        ResponseBodyRedactor.Redact(body, _options.ClientSecret, _options.ClientId, token, _imsToken?.Value, _profileToken?.Value);
 
     public void Dispose() => _refresh.Dispose();
+
+    /// <summary>The Admin API's answer: the status, and the token when it gave one (a 404 or an empty 2xx gives none).</summary>
+    private readonly record struct AdminAnswer(int Status, ProfileApiToken? Token, int Attempts);
+
+    /// <summary>The IMS call: a form POST of the credentials; its answer is the IMS access token.</summary>
+    private readonly struct ImsTokenRequest(AdobeImsTokenProvider provider) : IProfileApiRequest<ProfileApiToken>
+    {
+        public ProfileApiEndpoint Endpoint => ProfileApiEndpoint.Ims;
+
+        public int MaxAnswerBytes => AttemptFacts.DefaultMaxBodyBytes;
+
+        public HttpRequestMessage CreateMessage() => new(HttpMethod.Post, provider._options.ImsTokenEndpoint)
+        {
+            Content = new ByteArrayContent(provider._imsBody) { Headers = { ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded") { CharSet = "utf-8" } } },
+        };
+
+        public bool IsAnswer(int status) => status is >= 200 and < 300;
+
+        public ProfileApiToken ReadAnswer(int status, AttemptFacts facts, out string outcome)
+        {
+            var answer = Parse(Endpoint, status, facts, AuthJsonContext.Default.ImsTokenAnswer);
+            outcome = "issued";
+            return provider.Issued(Endpoint, status, facts, answer.AccessToken, answer.ExpiresIn);
+        }
+
+        public string? Hint(int status) => status is 400 or 401 or 403
+            ? " Check AdobeIms:ClientId, AdobeIms:ClientSecret and AdobeIms:Scopes (copy them from the OAuth Server-to-Server credential in the Adobe Developer Console)."
+            : null;
+
+        public string? KeepBody(ReadOnlySpan<byte> body, string? token) => provider.Redact(body, token);
+
+        public void Tag(System.Diagnostics.Activity activity)
+        {
+        }
+
+        public void Record(ProfileApiInstruments instruments, string outcome, ProfileApiException? error, int attempts, double seconds)
+        {
+        }
+    }
+
+    /// <summary>The Admin API call (GET the tenant's profile token, or POST to create it), authorized by the IMS token.</summary>
+    private readonly struct AdminTokenRequest(AdobeImsTokenProvider provider, HttpMethod method, string imsToken) : IProfileApiRequest<AdminAnswer>
+    {
+        public ProfileApiEndpoint Endpoint => ProfileApiEndpoint.Admin;
+
+        public int MaxAnswerBytes => AttemptFacts.DefaultMaxBodyBytes;
+
+        public HttpRequestMessage CreateMessage()
+        {
+            var message = new HttpRequestMessage(method, provider._adminUri);
+            message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + imsToken);
+            message.Headers.TryAddWithoutValidation("X-Api-Key", provider._options.ClientId);
+            message.Headers.TryAddWithoutValidation("Accept", "application/vnd.adobe.target.v1+json");
+            return message;
+        }
+
+        /// <summary>A 404 is an answer: the tenant has no token yet.</summary>
+        public bool IsAnswer(int status) => status is (>= 200 and < 300) or 404;
+
+        public AdminAnswer ReadAnswer(int status, AttemptFacts facts, out string outcome)
+        {
+            outcome = status == 404 ? "not_found" : "answered";
+            if (status == 404 || (facts.Body.IsEmpty && method == HttpMethod.Get))
+            {
+                return new AdminAnswer(status, null, facts.Attempts);
+            }
+
+            var answer = Parse(Endpoint, status, facts, AuthJsonContext.Default.AdminTokenAnswer);
+            return string.IsNullOrEmpty(answer.AccessToken) && method == HttpMethod.Get
+                ? new AdminAnswer(status, null, facts.Attempts)
+                : new AdminAnswer(status, provider.Issued(Endpoint, status, facts, answer.AccessToken, answer.ExpiresIn), facts.Attempts);
+        }
+
+        public string? Hint(int status) => status is 401 or 403
+            ? " Check that the credential's project includes the Adobe Target API, that its product profile has access to the tenant, and AdobeIms:Tenant."
+            : null;
+
+        public string? KeepBody(ReadOnlySpan<byte> body, string? token) => provider.Redact(body, imsToken);
+
+        public void Tag(System.Diagnostics.Activity activity)
+        {
+        }
+
+        public void Record(ProfileApiInstruments instruments, string outcome, ProfileApiException? error, int attempts, double seconds)
+        {
+        }
+    }
 
     /// <summary>A cached token, published as one reference so a reader never sees a value with another token's expiry.</summary>
     private sealed record Cached(string Value, DateTimeOffset ExpiresOn, DateTimeOffset RefreshAt)

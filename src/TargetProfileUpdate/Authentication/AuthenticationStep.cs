@@ -11,4 +11,8 @@ public enum AuthenticationStep
 
     /// <summary>The Target Admin API did not give the profile token (<c>/target/authentication/token</c>).</summary>
     AdminApi = 2,
+
+    /// <summary>The token provider (a custom <see cref="IProfileApiTokenProvider"/>) returned a token that cannot be sent:
+    /// it is not visible ASCII (a control character could split the request). Nothing was sent.</summary>
+    TokenProvider = 3,
 }

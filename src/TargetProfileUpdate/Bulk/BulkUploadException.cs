@@ -14,7 +14,8 @@ namespace TargetProfileUpdate;
 /// </remarks>
 public sealed class BulkUploadException : ProfileApiException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception; <see cref="ProfileApiException.Reason"/> is the inner <see cref="ProfileApiException"/>'s
+    /// (<see cref="ProfileApiFailureReason.Unexpected"/> when the source, not a call, failed).</summary>
     /// <param name="message">The message; must not contain personal data or secrets.</param>
     /// <param name="partialResult">The accepted batches and the rejections before <paramref name="firstUnacceptedIndex"/>.</param>
     /// <param name="firstUnacceptedIndex">The source index of the first row that was not accepted.</param>
@@ -37,7 +38,7 @@ public sealed class BulkUploadException : ProfileApiException
         int attempts = 0,
         bool isTransient = false,
         Exception? innerException = null)
-        : base(message, statusCode, responseBody, attempts, isTransient, innerException)
+        : base(innerException is ProfileApiException api ? api.Reason : ProfileApiFailureReason.Unexpected, message, statusCode, responseBody, attempts, isTransient, innerException)
     {
         BulkUploadResult.ValidatePartial(partialResult, firstUnacceptedIndex, unacceptedCount);
         PartialResult = partialResult;

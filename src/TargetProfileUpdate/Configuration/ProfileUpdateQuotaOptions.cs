@@ -9,7 +9,7 @@ namespace TargetProfileUpdate;
 /// <summary>
 /// The client-side guard of Adobe's 1,000,000 updates per rolling 24 hours per account, and optional pacing.
 /// One permit is counted per HTTP attempt (retries included); when the window is spent the client fails fast
-/// with <see cref="ProfileUpdateRateLimitedException"/> and sends nothing. The default guard counts in this
+/// with <see cref="ProfileApiRateLimitedException"/> and sends nothing. The default guard counts in this
 /// process only: plug in a shared <see cref="System.Threading.RateLimiting.RateLimiter"/> with <c>TargetProfileUpdateBuilder.UseQuota</c> (for example the Redis one of <c>TargetProfileUpdate.Redis</c>) when several instances share an account.
 /// </summary>
 public sealed class ProfileUpdateQuotaOptions

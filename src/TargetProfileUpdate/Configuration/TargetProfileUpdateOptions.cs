@@ -62,7 +62,7 @@ public sealed class TargetProfileUpdateOptions
     /// <summary>Gets the retry, timeout and circuit-breaker settings.</summary>
     [Required(ErrorMessage = OptionKeys.Root + "Resilience must not be null.")]
     [ValidateObjectMembers]
-    public ProfileUpdateResilienceOptions Resilience { get; set; } = new();
+    public ProfileApiResilienceOptions Resilience { get; set; } = new();
 
     /// <summary>Gets the client-side quota guard and pacing settings.</summary>
     [Required(ErrorMessage = OptionKeys.Root + "Quota must not be null.")]

@@ -6,7 +6,7 @@ namespace TargetProfileUpdate.Configuration;
 
 /// <summary>
 /// Checks the DataAnnotations of <see cref="TargetProfileUpdateOptions"/> and, through <see cref="ValidateObjectMembersAttribute"/>,
-/// of its nested <see cref="AdobeImsOptions"/>, <see cref="ProfileUpdateResilienceOptions"/> and <see cref="ProfileUpdateQuotaOptions"/>,
+/// of its nested <see cref="AdobeImsOptions"/>, <see cref="ProfileApiResilienceOptions"/> and <see cref="ProfileUpdateQuotaOptions"/>,
 /// with the validator the Microsoft.Extensions.Options source generator writes (no reflection: trimming- and Native-AOT-safe).
 /// </summary>
 /// <remarks>

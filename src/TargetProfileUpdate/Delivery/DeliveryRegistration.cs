@@ -37,7 +37,7 @@ internal static class DeliveryRegistration
         services.Remove(plain);
 
         services.AddKeyedSingleton<Marker>(name);
-        services.TryAddSingleton(static sp => new DeliveryTelemetry(sp.GetRequiredService<ProfileUpdateTelemetry>()));
+        services.TryAddSingleton(static sp => new DeliveryTelemetry(sp.GetRequiredService<ProfileApiInstruments>()));
         services.AddKeyedSingleton(name, (sp, key) => new DeliveryAccount(sp, name, (IProfileUpdateClient)createPlain(sp, key)));
         services.AddKeyedSingleton<IProfileUpdateClient>(name, (sp, _) =>
         {

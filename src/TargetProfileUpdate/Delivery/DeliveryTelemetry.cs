@@ -11,7 +11,7 @@ namespace TargetProfileUpdate.Delivery;
 /// </summary>
 internal sealed class DeliveryTelemetry
 {
-    public DeliveryTelemetry(ProfileUpdateTelemetry telemetry)
+    public DeliveryTelemetry(ProfileApiInstruments telemetry)
     {
         var meter = telemetry.Meter;
         Deferred = meter.CreateCounter<long>("target.profile_delivery.deferred", "{update}", "Updates held because their profile does not exist yet.");

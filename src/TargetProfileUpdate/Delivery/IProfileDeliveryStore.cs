@@ -23,7 +23,7 @@ public interface IProfileDeliveryStore
     /// <param name="update">The update.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns><see langword="true"/> when it was appended.</returns>
-    /// <exception cref="ProfileUpdateException">The store is full or unavailable; the update was not stored.</exception>
+    /// <exception cref="ProfileApiException">The store is full or unavailable; the update was not stored.</exception>
     Task<bool> AppendIfPendingAsync(PendingProfileUpdate update, CancellationToken cancellationToken = default);
 
     /// <summary>Appends the update to its id's list (creating it), due for a check at <paramref name="checkAt"/> when the id
@@ -32,7 +32,7 @@ public interface IProfileDeliveryStore
     /// <param name="checkAt">When the id is first due for a check.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the update is stored.</returns>
-    /// <exception cref="ProfileUpdateException">The store is full or unavailable; the update was not stored.</exception>
+    /// <exception cref="ProfileApiException">The store is full or unavailable; the update was not stored.</exception>
     Task AddAsync(PendingProfileUpdate update, DateTimeOffset checkAt, CancellationToken cancellationToken = default);
 
     /// <summary>Claims up to <paramref name="maxProfiles"/> ids that are due at <paramref name="now"/> and not claimed by anyone.</summary>

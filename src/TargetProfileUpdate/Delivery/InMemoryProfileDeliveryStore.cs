@@ -8,7 +8,7 @@ namespace TargetProfileUpdate.Delivery;
 
 /// <summary>
 /// The default pending store: in process memory, bounded by <see cref="ProfileDeliveryOptions.MaxPendingUpdates"/>; when
-/// full an update is refused with <see cref="ProfileUpdateException"/>, never dropped. Lost when the process ends: use the
+/// full an update is refused with <see cref="ProfileApiException"/>, never dropped. Lost when the process ends: use the
 /// Redis store where deferred updates must survive a restart. One lock; due ids in a priority queue with lazy deletion.
 /// </summary>
 internal sealed class InMemoryProfileDeliveryStore : IProfileDeliveryStore
@@ -147,7 +147,7 @@ internal sealed class InMemoryProfileDeliveryStore : IProfileDeliveryStore
     {
         if (_count >= _capacity)
         {
-            throw new ProfileUpdateException(
+            throw new ProfileApiException(
                 string.Create(CultureInfo.InvariantCulture, $"The in-memory pending store is full ({_capacity:N0} updates, ProfileDeliveryOptions.MaxPendingUpdates): the update was neither sent nor stored. Raise MaxPendingUpdates, use the Redis delivery store, or send it again later."),
                 statusCode: null,
                 responseBody: null,

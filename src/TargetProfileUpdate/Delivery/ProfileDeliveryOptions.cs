@@ -36,7 +36,7 @@ public sealed class ProfileDeliveryOptions
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Gets or sets how many updates the in-memory pending store holds (1 to 100,000,000); when full, a deferred
-    /// update fails with <see cref="ProfileUpdateException"/> instead of being dropped. Default: 100,000. Other stores have
+    /// update fails with <see cref="ProfileApiException"/> instead of being dropped. Default: 100,000. Other stores have
     /// their own limits.</summary>
     public int MaxPendingUpdates { get; set; } = 100_000;
 

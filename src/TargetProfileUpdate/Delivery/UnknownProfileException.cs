@@ -7,7 +7,7 @@ namespace TargetProfileUpdate;
 /// Thrown with <see cref="UnknownProfileHandling.Reject"/>. Nothing was sent (<see cref="ProfileApiException.Attempts"/> is 0);
 /// it is transient, since the profile may be created by a visit later. The message never contains the id.
 /// </summary>
-public sealed class UnknownProfileException : ProfileUpdateException
+public sealed class UnknownProfileException : ProfileApiException
 {
     /// <summary>Creates the exception with the standard message.</summary>
     public UnknownProfileException()

@@ -25,7 +25,7 @@ internal static class Standalone
         TargetProfileUpdateOptionsValidator.ThrowIfInvalid(options);
 
         var services = new ServiceCollection();
-        services.AddSingleton(ProfileUpdateTelemetry.Shared);
+        services.AddSingleton(ProfileApiInstruments.Shared);
         if (timeProvider is not null)
         {
             services.AddSingleton(timeProvider);

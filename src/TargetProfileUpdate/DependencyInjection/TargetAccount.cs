@@ -22,9 +22,9 @@ namespace TargetProfileUpdate.DependencyInjection;
 internal sealed class TargetAccount : IDisposable
 {
     private readonly RequestPacer? _pacer;
-    private readonly Lazy<ProfileApiSender> _update;
-    private readonly Lazy<ProfileApiSender> _fetch;
-    private readonly Lazy<ProfileApiSender> _bulk;
+    private readonly Lazy<ProfileApiCall> _update;
+    private readonly Lazy<ProfileApiCall> _fetch;
+    private readonly Lazy<ProfileApiCall> _bulk;
 
     public TargetAccount(IServiceProvider services, string name)
     {
@@ -33,7 +33,7 @@ internal sealed class TargetAccount : IDisposable
         var components = services.GetRequiredService<IOptionsMonitor<AccountComponents>>().Get(name);
         Time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         LoggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-        Telemetry = services.GetRequiredService<ProfileUpdateTelemetry>();
+        Telemetry = services.GetRequiredService<ProfileApiInstruments>();
         // An invoker over the factory's handler chain (the account's, with the user's handlers): HttpClient's own layer would
         // add a linked cancellation source and a state machine per call, and its Timeout/BaseAddress are not used here.
         Invoker = new HttpMessageInvoker(
@@ -46,12 +46,12 @@ internal sealed class TargetAccount : IDisposable
         _pacer = Options.Quota.RequestsPerSecond is { } rps ? new RequestPacer(rps, Time) : null;
         TokenProvider = components.TokenProvider?.Invoke(services)
             ?? (Options.AdobeIms.ClientId is { Length: > 0 }
-                ? new AdobeImsTokenProvider(Options.AdobeIms, CreateSender("ims", null, null, null), CreateSender("admin", BulkLimiter, null, null), LoggerFactory.CreateLogger<AdobeImsTokenProvider>())
+                ? new AdobeImsTokenProvider(Options.AdobeIms, CreateCall("ims", null, null, null), CreateCall("admin", BulkLimiter, null, null), LoggerFactory.CreateLogger<AdobeImsTokenProvider>())
                 : new StaticTokenProvider(services.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>(), name));
         BaseAddress = Options.GetEffectiveBaseAddress();
-        _update = new(() => CreateSender("update", Quota, _pacer, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
-        _fetch = new(() => CreateSender("fetch", null, null, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
-        _bulk = new(() => CreateSender("bulk", BulkLimiter, null, TokenProvider, BulkResilience(Options.Resilience)), LazyThreadSafetyMode.ExecutionAndPublication);
+        _update = new(() => CreateCall("update", Quota, _pacer, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
+        _fetch = new(() => CreateCall("fetch", null, null, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
+        _bulk = new(() => CreateCall("bulk", BulkLimiter, null, TokenProvider, BulkResilience(Options.Resilience)), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Adobe's documented limit of bulk and admin API calls per account: 50 per minute.</summary>
@@ -67,7 +67,7 @@ internal sealed class TargetAccount : IDisposable
 
     public ILoggerFactory LoggerFactory { get; }
 
-    public ProfileUpdateTelemetry Telemetry { get; }
+    public ProfileApiInstruments Telemetry { get; }
 
     public HttpMessageInvoker Invoker { get; }
 
@@ -77,20 +77,23 @@ internal sealed class TargetAccount : IDisposable
 
     public RateLimiter BulkLimiter { get; }
 
+    /// <summary>The account's name as the <c>account</c> tag: <c>default</c> for the unnamed account.</summary>
+    public string AccountTag => Name.Length == 0 ? "default" : Name;
+
     /// <summary>The circuit breaker state of each endpoint whose sender exists (read by the health check).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, Polly.CircuitBreaker.CircuitBreakerStateProvider> Breakers { get; } = new();
 
-    public ProfileApiSender UpdateSender => _update.Value;
+    public ProfileApiCall UpdateCall => _update.Value;
 
-    public ProfileApiSender FetchSender => _fetch.Value;
+    public ProfileApiCall FetchCall => _fetch.Value;
 
-    public ProfileApiSender BulkSender => _bulk.Value;
+    public ProfileApiCall BulkCall => _bulk.Value;
 
     /// <summary>
     /// Bulk calls carry up to 50 MB and Adobe answers 503 over its per-minute limit: the attempt gets at least 10 minutes,
     /// the whole call at least 30, and a <c>Retry-After</c> of up to 2 minutes is waited for; the rest is the account's.
     /// </summary>
-    private static ProfileUpdateResilienceOptions BulkResilience(ProfileUpdateResilienceOptions r) => new()
+    private static ProfileApiResilienceOptions BulkResilience(ProfileApiResilienceOptions r) => new()
     {
         Enabled = r.Enabled,
         MaxRetryAttempts = r.MaxRetryAttempts,
@@ -106,12 +109,13 @@ internal sealed class TargetAccount : IDisposable
         CircuitBreakerBreakDuration = r.CircuitBreakerBreakDuration,
     };
 
-    private ProfileApiSender CreateSender(string endpoint, RateLimiter? limiter, RequestPacer? pacer, IProfileApiTokenProvider? tokens, ProfileUpdateResilienceOptions? resilience = null)
+    private ProfileApiCall CreateCall(string endpoint, RateLimiter? limiter, RequestPacer? pacer, IProfileApiTokenProvider? tokens, ProfileApiResilienceOptions? resilience = null)
     {
-        var logger = LoggerFactory.CreateLogger("TargetProfileUpdate");
+        resilience ??= Options.Resilience;
         var breaker = Breakers.GetOrAdd(endpoint, static _ => new Polly.CircuitBreaker.CircuitBreakerStateProvider());
-        var pipeline = ProfileApiPipelineFactory.Create(endpoint, resilience ?? Options.Resilience, limiter, pacer, Time, logger, Telemetry, breaker);
-        return new ProfileApiSender(endpoint, Invoker, pipeline, tokens, Time);
+        var pipeline = ProfileApiPipelineFactory.Create(endpoint, resilience, limiter, pacer, Time, LoggerFactory.CreateLogger("TargetProfileUpdate"), Telemetry, breaker);
+        var logger = endpoint == "update" ? LoggerFactory.CreateLogger<ProfileUpdateClient>() : LoggerFactory.CreateLogger("TargetProfileUpdate." + endpoint);
+        return new ProfileApiCall(Invoker, pipeline, tokens, resilience, Time, Telemetry, logger, AccountTag);
     }
 
     public void Dispose()

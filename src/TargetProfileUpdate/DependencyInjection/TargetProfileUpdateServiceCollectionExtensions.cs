@@ -95,7 +95,7 @@ public static class TargetProfileUpdateServiceCollectionExtensions
         }
 
         services.AddKeyedSingleton<RegistrationMarker>(name);
-        services.TryAddSingleton(static sp => new ProfileUpdateTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(static sp => new ProfileApiInstruments(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddKeyedSingleton<TargetAccount>(name, (sp, _) => new TargetAccount(sp, name));
         services.AddKeyedSingleton<IProfileUpdateClient>(name, (sp, _) => new ProfileUpdateClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
         services.AddKeyedSingleton<IProfileFetchClient>(name, (sp, _) => new ProfileFetchClient(sp.GetRequiredKeyedService<TargetAccount>(name)));

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace TargetProfileUpdate.Diagnostics;
 
 /// <summary>
-/// The SDK's log messages. None carries a profile id, an attribute value, a URL or a token:
+/// The SDK's log messages (the final line of every call is the endpoint's own, defined in <see cref="Http.ProfileApiEndpoint"/>:
+/// event ids 2/4 update, 20/21 fetch, 30/31 bulk batch, 32/33 bulk status, 40/41 IMS, 42/43 Admin API). None carries a profile id, an attribute value, a URL or a token:
 /// only methods, sizes, counts, statuses and reasons from a fixed set.
 /// </summary>
 internal static partial class Log
@@ -13,17 +14,9 @@ internal static partial class Log
         Message = "Sending profile update: {HttpMethod} of {RequestBytes} bytes with {AttributeCount} attributes.")]
     public static partial void Sending(ILogger logger, string httpMethod, int requestBytes, int attributeCount);
 
-    [LoggerMessage(EventId = 2, EventName = "ProfileUpdateAccepted", Level = LogLevel.Debug,
-        Message = "Profile update accepted: {HttpMethod}, {Attempts} attempt(s), {ElapsedMilliseconds} ms.")]
-    public static partial void Accepted(ILogger logger, string httpMethod, int attempts, double elapsedMilliseconds);
-
     [LoggerMessage(EventId = 3, EventName = "ProfileUpdateRetrying", Level = LogLevel.Debug,
         Message = "Retrying {Endpoint} call after {Reason}: attempt {Attempt} follows in {DelayMilliseconds} ms.")]
     public static partial void Retrying(ILogger logger, string endpoint, string reason, int attempt, double delayMilliseconds);
-
-    [LoggerMessage(EventId = 4, EventName = "ProfileUpdateFailed", Level = LogLevel.Warning,
-        Message = "Profile update failed: {Reason}, status {StatusCode}, {Attempts} attempt(s), transient: {IsTransient}.")]
-    public static partial void Failed(ILogger logger, string reason, int? statusCode, int attempts, bool isTransient);
 
     [LoggerMessage(EventId = 5, EventName = "ProfileUpdateTooLarge", Level = LogLevel.Warning,
         Message = "Profile update refused before sending: {RequestBytes} bytes exceed the {HttpMethod} limit of {LimitBytes} bytes.")]

@@ -10,7 +10,7 @@ namespace TargetProfileUpdate.Http;
 /// encoding the server used (see <see cref="SecretScanner"/>).
 /// </summary>
 /// <remarks>
-/// The whole body the client read (at most <see cref="RequestState.DefaultMaxBodyBytes"/>) is decoded and
+/// The whole body the client read (at most <see cref="AttemptFacts.DefaultMaxBodyBytes"/>) is decoded and
 /// masked before it is shortened, so the limit can never cut a secret and leave its beginning. When the body may have
 /// been cut by the read limit, a secret's beginning at its very end is masked too.
 /// </remarks>
@@ -68,10 +68,10 @@ internal static class ResponseBodyRedactor
     private static string? Redact(ReadOnlySpan<byte> body, List<string> secrets)
     {
 
-        bool mayBeCut = body.Length >= RequestState.DefaultMaxBodyBytes;
+        bool mayBeCut = body.Length >= AttemptFacts.DefaultMaxBodyBytes;
         if (mayBeCut)
         {
-            body = body[..RequestState.DefaultMaxBodyBytes];
+            body = body[..AttemptFacts.DefaultMaxBodyBytes];
         }
 
         string text = System.Text.Encoding.UTF8.GetString(body);

@@ -4,7 +4,6 @@ using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using Polly;
-using TargetProfileUpdate.Diagnostics;
 using TargetProfileUpdate.Http;
 using TargetProfileUpdate.RateLimiting;
 
@@ -22,7 +21,7 @@ internal sealed class AdmissionStrategy(RateLimiter? limiter, RequestPacer? pace
         ResilienceContext context,
         TState state)
     {
-        context.Properties.TryGetValue(RequestState.Key, out var request);
+        context.Properties.TryGetValue(ResilienceKeys.Attempt, out var request);
 
         // Fast path (no pacing, a limiter that answers at once, as the in-process quota does): no extra await, no extra state machine.
         if (pacer is null)
@@ -55,7 +54,7 @@ internal sealed class AdmissionStrategy(RateLimiter? limiter, RequestPacer? pace
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,
         TState state,
-        RequestState? request)
+        AttemptFacts? request)
     {
         try
         {
@@ -79,7 +78,7 @@ internal sealed class AdmissionStrategy(RateLimiter? limiter, RequestPacer? pace
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,
         TState state,
-        RequestState? request)
+        AttemptFacts? request)
     {
         try
         {
@@ -102,25 +101,10 @@ internal sealed class AdmissionStrategy(RateLimiter? limiter, RequestPacer? pace
         return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 
-    private void Admit(RequestState? request)
-    {
-        if (request is not null && request.StartTimestamp == 0)
-        {
-            request.StartTimestamp = time.GetTimestamp();
-        }
-    }
+    private void Admit(AttemptFacts? request) => request?.Admitted(time.GetTimestamp());
 
-    private static Outcome<HttpResponseMessage> Refuse(RequestState? request, RateLimitLease lease)
-    {
-        var retryAfter = Leases.RetryAfter(lease);
-        if (request is not null)
-        {
-            request.Reason = FailureReason.ClientRateLimited;
-            request.LimiterRetryAfter = retryAfter;
-        }
-
-        return Outcome.FromException<HttpResponseMessage>(new ClientRateLimitedException(retryAfter));
-    }
+    private static Outcome<HttpResponseMessage> Refuse(AttemptFacts? request, RateLimitLease lease) =>
+        Outcome.FromException<HttpResponseMessage>(new ClientRateLimitedException(Leases.RetryAfter(lease)));
 }
 
 /// <summary>The client-side limiter refused an attempt; nothing was sent for it.</summary>

@@ -1,6 +1,5 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
-using System.IO;
 using System.Net.Http;
 using System.Threading.RateLimiting;
 using System.Threading.Tasks;
@@ -18,7 +17,7 @@ namespace TargetProfileUpdate.Resilience;
 /// <summary>
 /// Builds the resilience pipeline of one endpoint of one account: retry → circuit breaker → admission (pacing and the
 /// limiter) → attempt timeout. With resilience off it is admission → one timeout of <c>TotalTimeout</c>, so a hung
-/// server never holds a caller forever. Predicates only read: the per-call <see cref="RequestState"/> is written by the
+/// server never holds a caller forever. Predicates only read: the per-call <see cref="AttemptFacts"/> is written by the
 /// attempt and the admission alone.
 /// </summary>
 internal static class ProfileApiPipelineFactory
@@ -29,12 +28,12 @@ internal static class ProfileApiPipelineFactory
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Polly validates strategy options with DataAnnotations; AdmissionStrategyOptions declares no members or attributes beyond ResilienceStrategyOptions.Name, which Polly itself keeps.")]
     public static ResiliencePipeline<HttpResponseMessage> Create(
         string endpoint,
-        ProfileUpdateResilienceOptions options,
+        ProfileApiResilienceOptions options,
         RateLimiter? limiter,
         RequestPacer? pacer,
         TimeProvider timeProvider,
         ILogger logger,
-        ProfileUpdateTelemetry telemetry,
+        ProfileApiInstruments telemetry,
         CircuitBreakerStateProvider? breakerState = null)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
@@ -105,12 +104,12 @@ internal static class ProfileApiPipelineFactory
     }
 
     /// <summary>Transient outcomes are retried; a <c>Retry-After</c> beyond the cap or the remaining budget stops retrying at once.</summary>
-    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ProfileUpdateResilienceOptions options, TimeProvider timeProvider)
+    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ProfileApiResilienceOptions options, TimeProvider timeProvider)
     {
         TimeSpan? retryAfter = null;
         if (outcome.Exception is { } exception)
         {
-            if (context.CancellationToken.IsCancellationRequested || !IsTransient(exception))
+            if (context.CancellationToken.IsCancellationRequested || !ProfileApiFailures.IsTransient(exception))
             {
                 return false;
             }
@@ -118,7 +117,7 @@ internal static class ProfileApiPipelineFactory
         else
         {
             var response = outcome.Result!;
-            if (!TransientStatus.IsTransient((int)response.StatusCode))
+            if (!ProfileApiFailures.IsTransient((int)response.StatusCode))
             {
                 return false;
             }
@@ -130,7 +129,7 @@ internal static class ProfileApiPipelineFactory
             }
         }
 
-        if (!context.Properties.TryGetValue(RequestState.Key, out var request))
+        if (!context.Properties.TryGetValue(ResilienceKeys.Attempt, out var request))
         {
             return true;
         }
@@ -140,41 +139,41 @@ internal static class ProfileApiPipelineFactory
         return timeProvider.GetElapsedTime(request.StartTimestamp) + delay + MinimumAttempt <= options.TotalTimeout;
     }
 
-    private static TimeSpan? RetryDelay(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ProfileUpdateResilienceOptions options, TimeProvider timeProvider)
+    private static TimeSpan? RetryDelay(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ProfileApiResilienceOptions options, TimeProvider timeProvider)
     {
         if (outcome.Result is { } response && ServerRetryAfter(response, context, timeProvider) is { } retryAfter)
         {
             return retryAfter;
         }
 
-        int attempts = context.Properties.TryGetValue(RequestState.Key, out var request) ? request.Attempts : 1;
+        int attempts = context.Properties.TryGetValue(ResilienceKeys.Attempt, out var request) ? request.Attempts : 1;
         return Backoff(attempts, options);
     }
 
     /// <summary>The response's <c>Retry-After</c>: read once by the attempt into the call's state; parsed here only without one.</summary>
     private static TimeSpan? ServerRetryAfter(HttpResponseMessage response, ResilienceContext context, TimeProvider timeProvider) =>
-        context.Properties.TryGetValue(RequestState.Key, out var request)
+        context.Properties.TryGetValue(ResilienceKeys.Attempt, out var request)
             ? request.LastRetryAfter
             : RetryAfterParser.Parse(response, timeProvider.GetUtcNow());
 
     /// <summary>The capped exponential delay before the jitter.</summary>
-    internal static TimeSpan BackoffCeiling(int attempts, ProfileUpdateResilienceOptions options)
+    internal static TimeSpan BackoffCeiling(int attempts, ProfileApiResilienceOptions options)
     {
         double exponential = options.BaseDelay.Ticks * Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
         return TimeSpan.FromTicks((long)Math.Min(exponential, options.MaxDelay.Ticks));
     }
 
     /// <summary>Exponential backoff with "equal jitter": half the capped exponential delay, plus a random part of the other half.</summary>
-    internal static TimeSpan Backoff(int attempts, ProfileUpdateResilienceOptions options)
+    internal static TimeSpan Backoff(int attempts, ProfileApiResilienceOptions options)
     {
         double capped = BackoffCeiling(attempts, options).Ticks;
         return TimeSpan.FromTicks((long)((capped / 2) + (Random.Shared.NextDouble() * capped / 2)));
     }
 
     /// <summary>The attempt timeout, cut to what is left of the total budget.</summary>
-    private static TimeSpan AttemptTimeout(ResilienceContext context, ProfileUpdateResilienceOptions options, TimeProvider timeProvider)
+    private static TimeSpan AttemptTimeout(ResilienceContext context, ProfileApiResilienceOptions options, TimeProvider timeProvider)
     {
-        if (!context.Properties.TryGetValue(RequestState.Key, out var request) || request.StartTimestamp == 0)
+        if (!context.Properties.TryGetValue(ResilienceKeys.Attempt, out var request) || request.StartTimestamp == 0)
         {
             return options.AttemptTimeout;
         }
@@ -185,12 +184,8 @@ internal static class ProfileApiPipelineFactory
 
     private static bool IsServerFailure(Outcome<HttpResponseMessage> outcome, ResilienceContext context) =>
         outcome.Exception is { } exception
-            ? !context.CancellationToken.IsCancellationRequested && IsTransient(exception)
-            : TransientStatus.IsServerFailure((int)outcome.Result!.StatusCode);
-
-    internal static bool IsTransient(Exception exception) =>
-        exception is HttpRequestException or TimeoutRejectedException or IOException
-            || (exception is OperationCanceledException && exception is not ExecutionRejectedException);
+            ? !context.CancellationToken.IsCancellationRequested && ProfileApiFailures.IsTransient(exception)
+            : ProfileApiFailures.IsServerFailure((int)outcome.Result!.StatusCode);
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is { } exception ? Log.Reason(exception) : "HTTP " + ((int)outcome.Result!.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -18,8 +18,8 @@ public interface IProfileUpdateClient
     /// <exception cref="ArgumentNullException"><paramref name="update"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The update sets no attribute. Nothing is sent.</exception>
     /// <exception cref="ProfileUpdateTooLargeException">The update does not fit the size limits. Nothing is sent.</exception>
-    /// <exception cref="ProfileUpdateRateLimitedException">The update was refused for rate or quota reasons.</exception>
-    /// <exception cref="ProfileUpdateException">The update was not accepted: a rejection, a timeout or a connection failure.</exception>
+    /// <exception cref="ProfileApiRateLimitedException">The update was refused for rate or quota reasons.</exception>
+    /// <exception cref="ProfileApiException">The update was not accepted: a rejection, a timeout or a connection failure.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     Task<ProfileUpdateResult> UpdateAsync(ProfileUpdate update, CancellationToken cancellationToken = default);
 }

@@ -7,7 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using TargetProfileUpdate.Encoding;
 
-namespace TargetProfileUpdate.Http;
+namespace TargetProfileUpdate.Update;
 
 /// <summary>
 /// An <c>application/x-www-form-urlencoded; charset=UTF-8</c> body encoded once into a pooled buffer. It can be

@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +10,7 @@ using Microsoft.Extensions.Options;
 using TargetProfileUpdate.DependencyInjection;
 using TargetProfileUpdate.Diagnostics;
 using TargetProfileUpdate.Encoding;
-using TargetProfileUpdate.Http;
+using TargetProfileUpdate.Update;
 
 namespace TargetProfileUpdate;
 
@@ -31,8 +29,6 @@ namespace TargetProfileUpdate;
 /// </remarks>
 public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
 {
-    private const string What = "The profile update";
-
     private readonly TargetAccount _account;
     private readonly ServiceProvider? _ownedServices;
     private readonly ILogger _logger;
@@ -41,7 +37,6 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
     private readonly ProfileUpdateMethod _method;
     private readonly int _maxGetBytes;
     private readonly int _maxPostBytes;
-    private readonly ProfileUpdateTelemetry _telemetry;
     private readonly ProfileAttributeLinter _linter;
     private int _disposed;
 
@@ -75,7 +70,6 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         _account = account;
         var options = account.Options;
         _logger = account.LoggerFactory.CreateLogger<ProfileUpdateClient>();
-        _telemetry = account.Telemetry;
         _linter = new ProfileAttributeLinter(options.Linting, _logger);
         _updateUrl = account.BaseAddress.AbsoluteUri + "m2/" + options.ClientCode + "/profile/update";
         _updateUri = new Uri(_updateUrl, UriKind.Absolute);
@@ -101,163 +95,18 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
             return Task.FromCanceled<ProfileUpdateResult>(cancellationToken);
         }
 
-        // Usage errors above are thrown at once; the work runs on a pooled state machine; only the Task the interface promises is allocated.
-        return UpdateCoreAsync(update, cancellationToken).AsTask();
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ProfileUpdateResult> UpdateCoreAsync(ProfileUpdate update, CancellationToken cancellationToken)
-    {
-        long started = Stopwatch.GetTimestamp();
-        using var activity = ProfileUpdateTelemetry.ActivitySource.StartActivity(ProfileUpdateTelemetry.UpdateActivityName, ActivityKind.Internal);
-        string methodName = "none";
-        RequestState? state = null;
+        ProfileUpdateRequest request;
         try
         {
-            var (method, requestBytes) = ChooseMethod(update);
-            methodName = method.Method;
-            _telemetry.RequestSize.Record(requestBytes, new KeyValuePair<string, object?>("http.request.method", methodName));
-            if (activity is not null)
-            {
-                activity.SetTag("http.request.method", methodName);
-                activity.SetTag("target.profile_update.size_bucket", ProfileUpdateTelemetry.SizeBucket(requestBytes));
-            }
-
-            state = new RequestState(ProfileUpdateRequestFactory.CreateMessage, update)
-            {
-                Method = method,
-                RequestBytes = requestBytes,
-                RequestUri = method == HttpMethod.Get
-                    ? ProfileUpdateRequestFactory.CreateUri(ProfileUpdateRequestFactory.BuildGetUrl(_updateUrl, update, requestBytes))
-                    : _updateUri,
-            };
-
-            Log.Sending(_logger, methodName, requestBytes, update.AttributeList.Count);
-            var result = await SendAsync(update, state, cancellationToken).ConfigureAwait(false);
-            Record(activity, started, methodName, "accepted", result.Attempts);
-            _telemetry.Sent.Add(1, new KeyValuePair<string, object?>("http.request.method", methodName));
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                double elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                Log.Accepted(_logger, methodName, result.Attempts, elapsedMs);
-            }
-
-            return result;
+            request = Prepare(update);
         }
-        catch (ProfileUpdateException ex)
+        catch (ProfileUpdateTooLargeException ex)
         {
-            var reason = state?.Reason is { } r && r != FailureReason.None ? r : FailureReason.TooLarge;
-            string outcome = reason.ToTag();
-            Record(activity, started, methodName, outcome, ex.Attempts);
-            _telemetry.Failed.Add(1, new KeyValuePair<string, object?>("reason", outcome));
-            if (reason is FailureReason.ClientRateLimited or FailureReason.ServerRateLimited)
-            {
-                _telemetry.RateLimited.Add(1, new KeyValuePair<string, object?>("source", reason == FailureReason.ClientRateLimited ? "client" : "server"));
-            }
-
-            if (reason != FailureReason.TooLarge)
-            {
-                Log.Failed(_logger, outcome, ex.StatusCode, ex.Attempts, ex.IsTransient);
-            }
-
-            throw;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Record(activity, started, methodName, "canceled", attempts: state?.Attempts);
-            throw;
-        }
-        finally
-        {
-            state?.Dispose();
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ProfileUpdateResult> SendAsync(ProfileUpdate update, RequestState state, CancellationToken cancellationToken)
-    {
-        HttpResponseMessage response;
-        try
-        {
-            response = await _account.UpdateSender.SendAsync(state, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is not ProfileUpdateException)
-        {
-            throw NoAnswer(ex, update, state);
+            return Task.FromException<ProfileUpdateResult>(ex);
         }
 
-        using (response)
-        {
-            int status = (int)response.StatusCode;
-            if (status is >= 200 and < 300)
-            {
-                var verdict = ResponseParser.Parse(state.Body, out string message);
-                if (verdict == ResponseVerdict.Accepted)
-                {
-                    return new ProfileUpdateResult(message, state.Method, state.Attempts, state.RequestBytes);
-                }
-
-                bool rejected = verdict == ResponseVerdict.Rejected;
-                string what = rejected
-                    ? "Adobe Target rejected the profile update (its answer was 'false')"
-                    : "Adobe Target's answer was not a profile update result (empty, HTML or unknown body); the update is not known to be accepted";
-                throw ToException(new ApiFailure(rejected ? FailureReason.Rejected : FailureReason.UnknownAnswer,
-                    string.Create(CultureInfo.InvariantCulture, $"{what}: HTTP {status}, {state.Attempts} attempt(s)."),
-                    status, Redact(state.Body, update, state), state.Attempts, false), state);
-            }
-
-            string? hint = status is 414 or 413
-                ? " The server's size limit is lower than the client's: lower MaxGetRequestBytes or MaxPostRequestBytes."
-                : null;
-            throw ToException(ApiFailure.FromStatus(status, state, What, Redact(state.Body, update, state), hint), state);
-        }
-    }
-
-    /// <summary>Classifies a call that ended without an answer (a method of its own: the redactor's closure is allocated only here).</summary>
-    private ProfileUpdateException NoAnswer(Exception ex, ProfileUpdate update, RequestState state) =>
-        ToException(ApiFailure.FromException(
-            _disposed != 0 && ex is OperationCanceledException ? new ObjectDisposedException(nameof(ProfileUpdateClient)) : ex,
-            state,
-            What,
-            body => Redact(body, update, state)), state);
-
-    private static string? Redact(ReadOnlySpan<byte> body, ProfileUpdate update, RequestState state) =>
-        ResponseBodyRedactor.Redact(body, update, state.Token);
-
-    private static ProfileUpdateException ToException(ApiFailure failure, RequestState state)
-    {
-        state.Reason = failure.Reason;
-        return failure.Reason is FailureReason.ClientRateLimited or FailureReason.ServerRateLimited
-            ? new ProfileUpdateRateLimitedException(failure.Message, failure.RetryAfter, failure.StatusCode, failure.Attempts, failure.Inner)
-            : new ProfileUpdateException(failure.Message, failure.StatusCode, failure.ResponseBody, failure.Attempts, failure.IsTransient,
-                failure.Reason == FailureReason.Authentication && failure.Inner is null
-                    ? new ProfileApiAuthenticationException(AuthenticationStep.ProfileEndpoint, failure.Message, failure.StatusCode, failure.ResponseBody, failure.Attempts)
-                    : failure.Inner);
-    }
-
-    private void Record(Activity? activity, long started, string method, string outcome, int? attempts)
-    {
-        _telemetry.Duration.Record(
-            Stopwatch.GetElapsedTime(started).TotalSeconds,
-            new KeyValuePair<string, object?>("http.request.method", method),
-            new KeyValuePair<string, object?>("outcome", outcome));
-        if (activity is not null)
-        {
-            activity.SetTag("target.profile_update.outcome", outcome);
-            if (attempts is { } n)
-            {
-                activity.SetTag("target.profile_update.attempts", n);
-            }
-
-            if (outcome != "accepted")
-            {
-                activity.SetStatus(ActivityStatusCode.Error, outcome);
-            }
-        }
+        // The envelope runs on a pooled state machine; only the Task the interface promises is allocated.
+        return _account.UpdateCall.SendAsync<ProfileUpdateRequest, ProfileUpdateResult>(request, cancellationToken).AsTask();
     }
 
     /// <summary>Marks the client disposed (calls in flight end with a non-transient exception whose inner exception is
@@ -269,6 +118,18 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
             _account.Dispose();
             _ownedServices.Dispose();
         }
+    }
+
+    /// <summary>Chooses the method by size (or refuses the update as too large), and builds the GET URL once.</summary>
+    private ProfileUpdateRequest Prepare(ProfileUpdate update)
+    {
+        var (method, requestBytes) = ChooseMethod(update);
+        _account.Telemetry.RequestSize.Record(requestBytes, new KeyValuePair<string, object?>("http.request.method", method.Method));
+        Log.Sending(_logger, method.Method, requestBytes, update.AttributeList.Count);
+        var uri = method == HttpMethod.Get
+            ? ProfileUpdateRequest.CreateUri(ProfileUpdateRequest.BuildGetUrl(_updateUrl, update, requestBytes))
+            : _updateUri;
+        return new ProfileUpdateRequest(update, method, uri, requestBytes);
     }
 
     private (HttpMethod Method, int Bytes) ChooseMethod(ProfileUpdate update)
@@ -305,6 +166,7 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
     {
         int reported = (int)Math.Min(actual, int.MaxValue);
         Log.TooLarge(_logger, method, reported, limit);
+        _account.Telemetry.Failed.Add(1, new KeyValuePair<string, object?>("reason", "too_large"));
         return new ProfileUpdateTooLargeException(
             string.Create(CultureInfo.InvariantCulture,
                 $"The profile update is too large: {what} {actual} bytes, over the {method} limit of {limit} bytes. Nothing was sent; split the attributes into several updates of the same profile."),

@@ -61,7 +61,7 @@ public sealed class TwoAccountsTests
 
         await consumer.Alpha.UpdateAsync(ProfileUpdate.ForThirdPartyId("a-1").Set("n", 1));
         await consumer.Alpha.UpdateAsync(ProfileUpdate.ForThirdPartyId("a-1").Set("n", 2));
-        await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => consumer.Alpha.UpdateAsync(ProfileUpdate.ForThirdPartyId("a-1").Set("n", 3)));
+        await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => consumer.Alpha.UpdateAsync(ProfileUpdate.ForThirdPartyId("a-1").Set("n", 3)));
         await consumer.Beta.UpdateAsync(ProfileUpdate.ForThirdPartyId("b-1").Set("n", 1));
         await consumer.Beta.UpdateAsync(ProfileUpdate.ForThirdPartyId("b-1").Set("n", 2));
 
@@ -86,11 +86,11 @@ public sealed class TwoAccountsTests
 
         for (int i = 0; i < 4; i++)
         {
-            await Assert.ThrowsAsync<ProfileUpdateException>(() => consumer.Alpha.UpdateAsync(ProfileUpdate.ForThirdPartyId("a-1").Set("n", i)));
+            await Assert.ThrowsAsync<ProfileApiException>(() => consumer.Alpha.UpdateAsync(ProfileUpdate.ForThirdPartyId("a-1").Set("n", i)));
         }
 
         int reachedAlpha = alpha.GetRequests().Count;
-        await Assert.ThrowsAsync<ProfileUpdateException>(() => consumer.Alpha.UpdateAsync(ProfileUpdate.ForThirdPartyId("a-1").Set("n", 9)));
+        await Assert.ThrowsAsync<ProfileApiException>(() => consumer.Alpha.UpdateAsync(ProfileUpdate.ForThirdPartyId("a-1").Set("n", 9)));
         Assert.True(reachedAlpha < 4, "alpha's breaker should have opened within 4 failing calls");
         Assert.Equal(reachedAlpha, alpha.GetRequests().Count);
 

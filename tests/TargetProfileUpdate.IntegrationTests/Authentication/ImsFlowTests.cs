@@ -96,10 +96,10 @@ public sealed class ImsFlowTests
         rig.Emulator.SeedProfile(thirdPartyId: "crm-1");
         rig.Emulator.InjectFaults(EmulatorFault.Status(403), EmulatorFault.Status(403), EmulatorFault.Status(403));
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => rig.Client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => rig.Client.UpdateAsync(Update()));
 
         Assert.Equal(403, ex.StatusCode);
-        Assert.Equal(AuthenticationStep.ProfileEndpoint, Assert.IsType<ProfileApiAuthenticationException>(ex.InnerException).Step);
+        Assert.Equal(AuthenticationStep.ProfileEndpoint, ex.Step);
         Assert.Equal(2, rig.ProfileRequests);
         Assert.Equal(2, rig.Emulator.AdminTokenRequests); // the first token, the forced refresh; never a loop
         Assert.Contains("403", ex.Message, StringComparison.Ordinal);
@@ -126,9 +126,9 @@ public sealed class ImsFlowTests
         const string wrong = "wrong-Secret+/=&value";
         await using var rig = await ImsRig.StartAsync(secret: wrong);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => rig.Client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => rig.Client.UpdateAsync(Update()));
 
-        var auth = Assert.IsType<ProfileApiAuthenticationException>(ex.InnerException);
+        var auth = ex;
         Assert.Equal(AuthenticationStep.Ims, auth.Step);
         Assert.Equal(401, auth.StatusCode);
         Assert.Contains("IMS", ex.Message, StringComparison.Ordinal);
@@ -165,9 +165,9 @@ public sealed class ImsFlowTests
     {
         await using var rig = await ImsRig.StartAsync(e => e.ProfileTokenExists = false);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => rig.Client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => rig.Client.UpdateAsync(Update()));
 
-        var auth = Assert.IsType<ProfileApiAuthenticationException>(ex.InnerException);
+        var auth = ex;
         Assert.Equal(AuthenticationStep.AdminApi, auth.Step);
         Assert.Equal(404, auth.StatusCode);
         Assert.Contains("Target UI", ex.Message, StringComparison.Ordinal);

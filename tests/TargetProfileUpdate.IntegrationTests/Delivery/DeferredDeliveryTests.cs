@@ -139,7 +139,7 @@ public sealed class DeferredDeliveryTests
         var batch = await h.Client.UpdateManyAsync(Enumerable.Range(0, 5).Select(i => DeliveryHarness.UpdateFor(DeliveryHarness.Id("x", i), i)), new ProfileBatchOptions { MaxConcurrency = 1 });
 
         Assert.Equal((3L, 2L, 0L), (batch.Deferred, batch.Failed, batch.Accepted));
-        var error = Assert.IsType<ProfileUpdateException>(batch.Failures[0].Exception);
+        var error = Assert.IsType<ProfileApiException>(batch.Failures[0].Exception);
         Assert.Contains("pending store is full", error.Message, StringComparison.Ordinal);
         Assert.Contains("MaxPendingUpdates", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("x-0000", error.Message, StringComparison.Ordinal);

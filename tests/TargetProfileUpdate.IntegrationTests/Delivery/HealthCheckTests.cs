@@ -56,7 +56,7 @@ public sealed class HealthCheckTests
         h.Emulator.InjectFaults(Enumerable.Range(0, 10).Select(_ => EmulatorFault.Status(503)).ToArray());
         for (int i = 0; i < 4; i++)
         {
-            await Assert.ThrowsAnyAsync<ProfileUpdateException>(() => h.Client.UpdateAsync(ProfileUpdate.ForThirdPartyId("a").Set("x", "y")));
+            await Assert.ThrowsAnyAsync<ProfileApiException>(() => h.Client.UpdateAsync(ProfileUpdate.ForThirdPartyId("a").Set("x", "y")));
         }
 
         var report = await h.HealthAsync();

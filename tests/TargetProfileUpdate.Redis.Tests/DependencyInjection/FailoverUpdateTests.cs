@@ -102,7 +102,7 @@ public sealed class FailoverUpdateTests
         var client = services.GetRequiredService<IProfileUpdateClient>();
 
         ProfileBatchResult result = await client.UpdateManyAsync(RedisClients.Updates(25), new ProfileBatchOptions { MaxConcurrency = 4 });
-        var single = await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(RedisClients.Updates(1).Single()));
+        var single = await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => client.UpdateAsync(RedisClients.Updates(1).Single()));
 
         AssertAccounted(result, submitted: 25, accepted: 0);
         AssertRefusedBeforeSending(result.Failures, retryAfter: TimeSpan.FromSeconds(2));
@@ -126,7 +126,7 @@ public sealed class FailoverUpdateTests
     private static void AssertRefusedBeforeSending(IReadOnlyList<ProfileUpdateFailure> failures, TimeSpan? retryAfter) =>
         Assert.All(failures, f =>
         {
-            var limited = Assert.IsType<ProfileUpdateRateLimitedException>(f.Exception);
+            var limited = Assert.IsType<ProfileApiRateLimitedException>(f.Exception);
             Assert.Null(limited.StatusCode);
             Assert.Equal(0, limited.Attempts);
             Assert.NotNull(limited.RetryAfter);
@@ -163,7 +163,7 @@ public sealed class FailoverUpdateTests
                 await client.UpdateAsync(RedisClients.Updates(1).Single());
                 return tries;
             }
-            catch (ProfileUpdateRateLimitedException ex) when (ex.Attempts == 0)
+            catch (ProfileApiRateLimitedException ex) when (ex.Attempts == 0)
             {
                 Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "Updates did not flow through Redis within 30 s of its restart.");
                 await Task.Delay(50);

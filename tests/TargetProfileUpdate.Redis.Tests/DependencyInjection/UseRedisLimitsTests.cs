@@ -36,7 +36,7 @@ public sealed class UseRedisLimitsTests
 
         Assert.Equal((5, 7), (a.Accepted, a.Failed));
         Assert.Equal((7, 5), (b.Accepted, b.Failed));
-        Assert.All(a.Failures.Concat(b.Failures), f => Assert.IsType<ProfileUpdateRateLimitedException>(f.Exception));
+        Assert.All(a.Failures.Concat(b.Failures), f => Assert.IsType<ProfileApiRateLimitedException>(f.Exception));
         Assert.Equal((5, 7), (acme.AppliedUpdates, globex.AppliedUpdates));
         Assert.Equal("targetprofileupdate:acme:", provider.GetRequiredKeyedService<RedisAccountLimits>("a").KeyPrefix);
         Assert.Equal("targetprofileupdate:globex:", provider.GetRequiredKeyedService<RedisAccountLimits>("b").KeyPrefix);

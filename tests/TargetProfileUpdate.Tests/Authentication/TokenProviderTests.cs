@@ -93,11 +93,11 @@ public sealed class TokenProviderTests
         services.AddTestAccount(handler, o => { o.ClientCode = "beta"; o.AuthorizationToken = "beta-static"; }, "beta");
         await using var provider = TestClients.Build(services);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => provider.GetRequiredKeyedService<IProfileUpdateClient>("alpha").UpdateAsync(ProfileUpdate.ForThirdPartyId("a").Set("x", "1")));
+        var ex = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => provider.GetRequiredKeyedService<IProfileUpdateClient>("alpha").UpdateAsync(ProfileUpdate.ForThirdPartyId("a").Set("x", "1")));
         await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => provider.GetRequiredKeyedService<IProfileFetchClient>("alpha").GetProfileAsync(ProfileId.FromThirdPartyId("a")));
         await provider.GetRequiredKeyedService<IProfileUpdateClient>("beta").UpdateAsync(ProfileUpdate.ForThirdPartyId("b").Set("x", "1"));
 
-        Assert.Equal(AuthenticationStep.Ims, Assert.IsType<ProfileApiAuthenticationException>(ex.InnerException).Step);
+        Assert.Equal(AuthenticationStep.Ims, ex.Step);
         Assert.Equal(1, created);
         var sent = Assert.Single(handler.Requests);
         Assert.Equal("Bearer beta-static", sent.Authorization);

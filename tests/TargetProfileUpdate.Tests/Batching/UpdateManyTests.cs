@@ -50,7 +50,7 @@ public sealed class UpdateManyTests
     [Fact]
     public async Task UpdateManyAsync_Failures_AreReportedWithIndexAndProfileAndTheRestContinues()
     {
-        var error = new ProfileUpdateException("HTTP 400", 400, null, 1, isTransient: false);
+        var error = new ProfileApiException("HTTP 400", 400, null, 1, isTransient: false);
         var fake = new FakeProfileUpdateClient().FailFor(ProfileId.FromThirdPartyId("crm-3"), error).FailFor(ProfileId.FromThirdPartyId("crm-7"), error);
 
         var result = await fake.UpdateManyAsync(Updates(10));

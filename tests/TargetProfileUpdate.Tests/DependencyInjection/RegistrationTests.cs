@@ -41,7 +41,7 @@ public sealed class RegistrationTests
         services.AddTargetProfileUpdate(o => o.AuthorizationToken = "tok").ConfigureHttpClient(b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
         using var provider = services.BuildServiceProvider();
 
-        await Assert.ThrowsAsync<ProfileUpdateException>(() => provider.GetRequiredService<IProfileUpdateClient>().UpdateAsync(ProfileUpdate.ForPcId("pc").Set("a", "1")));
+        await Assert.ThrowsAsync<ProfileApiException>(() => provider.GetRequiredService<IProfileUpdateClient>().UpdateAsync(ProfileUpdate.ForPcId("pc").Set("a", "1")));
 
         Assert.Single(services, d => d.ServiceType == typeof(IProfileUpdateClient) && !d.IsKeyedService);
         Assert.Single(services, d => d.ServiceType == typeof(IProfileUpdateClient) && d.IsKeyedService);

@@ -106,7 +106,7 @@ public sealed class PrivacyAuthenticationTests : IDisposable
         await Try(() => fetch.GetProfileAsync(ProfileId.FromThirdPartyId(FetchId)));
 
         Assert.Equal(4, errors.Count);
-        Assert.Equal(403, Assert.IsType<ProfileUpdateException>(errors[0]).StatusCode);
+        Assert.Equal(403, Assert.IsType<ProfileApiAuthenticationException>(errors[0]).StatusCode);
         Assert.Equal([AuthenticationStep.ProfileEndpoint, AuthenticationStep.AdminApi, AuthenticationStep.Ims],
             errors.Skip(1).Select(e => (e as ProfileApiAuthenticationException ?? (ProfileApiAuthenticationException)e.InnerException!).Step));
         Assert.Contains(_logs.Collector.GetSnapshot(), e => e.Id.Name == "ProfileApiTokenRefreshFailed");

@@ -24,7 +24,7 @@ public sealed class PrivacyTests
         var (client, _, _) = TestClients.Create(o => { o.AuthorizationToken = Token; o.Method = ProfileUpdateMethod.Auto; }, handler, loggerProvider: logs);
 
         await client.UpdateAsync(Update());
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
 
         var records = logs.Collector.GetSnapshot();
         Assert.Contains(records, e => e.Id.Name == "ProfileUpdateSending" && e.Level == LogLevel.Debug);

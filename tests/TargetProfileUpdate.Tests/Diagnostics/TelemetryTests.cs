@@ -80,8 +80,8 @@ public sealed class TelemetryTests
         using var metrics = new SdkMetrics(services);
 
         await client.UpdateAsync(Update());
-        await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
-        await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(Update()));
+        await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
+        await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => client.UpdateAsync(Update()));
 
         var measurements = metrics.Measurements;
         Assert.Same(services.GetRequiredService<IMeterFactory>(), metrics.Telemetry.Meter.Scope);

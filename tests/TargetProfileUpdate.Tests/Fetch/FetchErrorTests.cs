@@ -69,7 +69,7 @@ public sealed class FetchErrorTests
             Json("""{"status":429,"message":"Fetch limit reached, retry in 3600 seconds"}""", HttpStatusCode.TooManyRequests), "3600"));
         var (fetch, _, _, _) = Create(handler: handler, timeProvider: new FakeTimeProvider());
 
-        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => fetch.GetProfileAsync(Crm1));
+        var ex = await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => fetch.GetProfileAsync(Crm1));
 
         Assert.IsNotType<ProfileApiAuthenticationException>(ex);
         Assert.Single(handler.Requests);
@@ -85,7 +85,7 @@ public sealed class FetchErrorTests
         var handler = new RecordingHandler().Always(() => Json("""{"message":"limit reached, wait 10 minutes"}""", HttpStatusCode.TooManyRequests));
         var (fetch, _, _, _) = Create(o => o.Resilience.MaxRetryAttempts = 1, handler);
 
-        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => fetch.GetProfileAsync(Crm1));
+        var ex = await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => fetch.GetProfileAsync(Crm1));
 
         Assert.Equal(429, ex.StatusCode);
         Assert.Equal(2, ex.Attempts);

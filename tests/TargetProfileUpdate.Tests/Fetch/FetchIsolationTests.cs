@@ -26,7 +26,7 @@ public sealed class FetchIsolationTests
         Assert.Equal(3, handler.Requests.Count);
 
         // The one update permit is now spent: a second update is refused client-side, a fetch still goes through.
-        await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => update.UpdateAsync(ProfileUpdate.ForThirdPartyId("crm-1").Set("tier", "silver")));
+        await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => update.UpdateAsync(ProfileUpdate.ForThirdPartyId("crm-1").Set("tier", "silver")));
         Assert.NotNull(await fetch.GetProfileAsync(ProfileId.FromThirdPartyId("crm-1")));
         Assert.Equal(4, handler.Requests.Count);
     }
@@ -87,7 +87,7 @@ public sealed class FetchIsolationTests
 
         for (int i = 0; i < 3; i++)
         {
-            await Assert.ThrowsAsync<ProfileUpdateException>(() => update.UpdateAsync(ProfileUpdate.ForThirdPartyId("crm-1").Set("tier", "gold")));
+            await Assert.ThrowsAsync<ProfileApiException>(() => update.UpdateAsync(ProfileUpdate.ForThirdPartyId("crm-1").Set("tier", "gold")));
         }
 
         int sentBefore = handler.Requests.Count;

@@ -59,7 +59,7 @@ public sealed class ResponseBodyRedactorPropertyTests
             }
 
             byte[] bytes = System.Text.Encoding.UTF8.GetBytes(body.ToString());
-            if (bytes.Length >= TargetProfileUpdate.Http.RequestState.DefaultMaxBodyBytes)
+            if (bytes.Length >= TargetProfileUpdate.Http.AttemptFacts.DefaultMaxBodyBytes)
             {
                 continue; // a cut body is covered by Redactor_BodyCutMidSecretAtTheReadLimit_LeavesNoPrefix
             }

@@ -117,7 +117,7 @@ public sealed class ResponseBodyRedactorTests
         // A long value, so that the masked text is short enough for the end of a 4 KB body to reach the output.
         string value = string.Concat(Enumerable.Repeat("Platinum Card Holder/", 10));
         var echoes = new StringBuilder();
-        while (echoes.Length < 2 * TargetProfileUpdate.Http.RequestState.DefaultMaxBodyBytes)
+        while (echoes.Length < 2 * TargetProfileUpdate.Http.AttemptFacts.DefaultMaxBodyBytes)
         {
             echoes.Append(value).Append('|');
         }
@@ -126,7 +126,7 @@ public sealed class ResponseBodyRedactorTests
         {
             // The reader keeps the first 4 KB: a leading filler moves the cut through every offset of an echo.
             byte[] full = System.Text.Encoding.UTF8.GetBytes(new string('.', shift) + echoes);
-            byte[] body = full.AsSpan(0, TargetProfileUpdate.Http.RequestState.DefaultMaxBodyBytes).ToArray();
+            byte[] body = full.AsSpan(0, TargetProfileUpdate.Http.AttemptFacts.DefaultMaxBodyBytes).ToArray();
 
             string? redacted = ResponseBodyRedactor.Redact(body, UpdateWithValue(value), token: null);
 
@@ -165,7 +165,7 @@ public sealed class ResponseBodyRedactorTests
         var (client, _, services) = TestClients.Create(o => o.AuthorizationToken = PersonalData.Token, handler);
         using var _ = services;
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(PersonalData.Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(PersonalData.Update()));
 
         Assert.Equal(
             "id=*** value=*** token=*** {\"id\":\"***\",\"v\":\"***\"} *** *** end",

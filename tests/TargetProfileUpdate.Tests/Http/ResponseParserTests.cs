@@ -10,7 +10,7 @@ namespace TargetProfileUpdate.Tests.Http;
 /// </summary>
 public sealed class ResponseParserTests
 {
-    private static ResponseVerdict Parse(string body, out string message) => ResponseParser.Parse(System.Text.Encoding.UTF8.GetBytes(body), out message);
+    private static SuccessVerdict Parse(string body, out string message) => SuccessAnswer.Parse(System.Text.Encoding.UTF8.GetBytes(body), out message);
 
     [Theory]
     [InlineData("TRUERequest successfully submitted")]
@@ -27,7 +27,7 @@ public sealed class ResponseParserTests
     [InlineData("<response><success>true</success><success>false</success></response>")]
     public void Parser_BadCasingOrContradictoryVerdict_IsNotAccepted(string body)
     {
-        Assert.NotEqual(ResponseVerdict.Accepted, Parse(body, out _));
+        Assert.NotEqual(SuccessVerdict.Accepted, Parse(body, out _));
     }
 
     [Theory]
@@ -37,7 +37,7 @@ public sealed class ResponseParserTests
     [InlineData("<response><success>FALSE</success></response>")]
     public void Parser_BadCasingOfFalse_IsUnrecognizedNotARejection(string body)
     {
-        Assert.Equal(ResponseVerdict.Unrecognized, Parse(body, out _));
+        Assert.Equal(SuccessVerdict.Unrecognized, Parse(body, out _));
     }
 
     [Theory]
@@ -47,7 +47,7 @@ public sealed class ResponseParserTests
     [InlineData("<response><success> true </success><pcId/><message>Request successfully submitted</message></response>", "Request successfully submitted")]
     public void Parser_ExactTrue_IsAccepted(string body, string message)
     {
-        Assert.Equal(ResponseVerdict.Accepted, Parse(body, out string parsed));
+        Assert.Equal(SuccessVerdict.Accepted, Parse(body, out string parsed));
         Assert.Equal(message, parsed);
     }
 
@@ -56,7 +56,7 @@ public sealed class ResponseParserTests
     [InlineData("<response><success>false</success><message>Invalid request</message></response>", "Invalid request")]
     public void Parser_ExactFalse_IsARejection(string body, string message)
     {
-        Assert.Equal(ResponseVerdict.Rejected, Parse(body, out string parsed));
+        Assert.Equal(SuccessVerdict.Rejected, Parse(body, out string parsed));
         Assert.Equal(message, parsed);
     }
 
@@ -69,7 +69,7 @@ public sealed class ResponseParserTests
         var (client, _, services) = TestClients.Create(handler: handler);
         using var _ = services;
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(ProfileUpdate.ForThirdPartyId("crm-1").Set("tier", "gold")));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(ProfileUpdate.ForThirdPartyId("crm-1").Set("tier", "gold")));
 
         Assert.Equal(200, ex.StatusCode);
         Assert.False(ex.IsTransient);

@@ -40,7 +40,7 @@ public sealed class ResponseTests
     {
         var client = ClientAnswering(HttpStatusCode.OK, body);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
 
         Assert.Equal(200, ex.StatusCode);
         Assert.False(ex.IsTransient);
@@ -53,7 +53,7 @@ public sealed class ResponseTests
         string body = "No profile found for client demo with third party id=crm-7731 tier platinum " + new string('.', 2000);
         var client = ClientAnswering(HttpStatusCode.NotFound, body);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
 
         Assert.Equal(404, ex.StatusCode);
         Assert.NotNull(ex.ResponseBody);
@@ -67,7 +67,7 @@ public sealed class ResponseTests
     [Fact]
     public async Task UpdateAsync_403_IsNotTransientAndHintsAtTheToken()
     {
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => ClientAnswering(HttpStatusCode.Forbidden, "Forbidden").UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => ClientAnswering(HttpStatusCode.Forbidden, "Forbidden").UpdateAsync(Update()));
 
         Assert.Equal(403, ex.StatusCode);
         Assert.False(ex.IsTransient);

@@ -94,7 +94,7 @@ public sealed class QuotaTests
 
         await client.UpdateAsync(Update(1));
         await client.UpdateAsync(Update(2));
-        var ex = await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(Update(3)));
+        var ex = await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => client.UpdateAsync(Update(3)));
 
         Assert.Equal(2, handler.Requests.Count);
         Assert.Null(ex.StatusCode);
@@ -108,7 +108,7 @@ public sealed class QuotaTests
         var handler = new RecordingHandler().Always(() => RecordingHandler.Text(HttpStatusCode.ServiceUnavailable, "busy"));
         var (client, _, _) = TestClients.Create(o => o.Quota.PermitLimit = 2, handler);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => client.UpdateAsync(Update()));
 
         Assert.Equal(2, handler.Requests.Count);
         Assert.Equal(2, ex.Attempts);
@@ -133,7 +133,7 @@ public sealed class QuotaTests
         var (client, handler, _) = TestClients.Create(account: a => a.UseQuota(_ => shared));
 
         await client.UpdateAsync(Update(1));
-        var ex = await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(Update(2)));
+        var ex = await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => client.UpdateAsync(Update(2)));
 
         Assert.Equal(2, shared.Calls);
         Assert.Single(handler.Requests);

@@ -22,7 +22,7 @@ public sealed class ReasonPhraseTests
         var (client, _, services) = TestClients.Create(o => o.AuthorizationToken = PersonalData.Token, handler);
         using var _ = services;
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(PersonalData.Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(PersonalData.Update()));
 
         Assert.Equal(400, ex.StatusCode);
         PersonalData.AssertAbsentFrom([ex.Message, ex.ToString()]);
@@ -36,7 +36,7 @@ public sealed class ReasonPhraseTests
         var (client, _, services) = TestClients.Create(handler: handler);
         using var _ = services;
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(ProfileUpdate.ForThirdPartyId("crm-1").Set("tier", "gold")));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(ProfileUpdate.ForThirdPartyId("crm-1").Set("tier", "gold")));
 
         Assert.Equal(400, ex.StatusCode);
         Assert.DoesNotContain("Qwerty", ex.Message, StringComparison.OrdinalIgnoreCase);

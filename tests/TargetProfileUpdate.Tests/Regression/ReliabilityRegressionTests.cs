@@ -120,7 +120,7 @@ public sealed class ReliabilityRegressionTests
         var (client, handler, _) = TestClients.Create(o => o.Quota.PermitLimit = 1);
         await client.UpdateAsync(Update(1));
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(Update(2)));
+        var ex = await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => client.UpdateAsync(Update(2)));
 
         Assert.Equal(0, ex.Attempts);
         Assert.Single(handler.Requests);
@@ -158,7 +158,7 @@ public sealed class ReliabilityRegressionTests
             o.Resilience.CircuitBreakerFailureRatio = 0.5;
         }, handler);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
 
         Assert.Equal(2, handler.Requests.Count);
         Assert.Equal(2, ex.Attempts);
@@ -169,7 +169,7 @@ public sealed class ReliabilityRegressionTests
         Assert.Contains("HTTP 503", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("not sent", ex.Message, StringComparison.Ordinal);
 
-        var next = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        var next = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
         Assert.Equal(0, next.Attempts);
         Assert.Null(next.StatusCode);
         Assert.Contains("was not sent", next.Message, StringComparison.Ordinal);
@@ -207,7 +207,7 @@ public sealed class ReliabilityRegressionTests
         await started.Task;
         client.Dispose();
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => call);
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => call);
         Assert.IsType<ObjectDisposedException>(ex.InnerException);
         Assert.False(ex.IsTransient);
         Assert.Contains("disposed", ex.Message, StringComparison.Ordinal);
@@ -215,7 +215,7 @@ public sealed class ReliabilityRegressionTests
         Assert.Contains("disposed", outcomes);
     }
 
-    public static TheoryData<string, Action<ProfileUpdateResilienceOptions>> ValuesPollyRefuses => new()
+    public static TheoryData<string, Action<ProfileApiResilienceOptions>> ValuesPollyRefuses => new()
     {
         { "AttemptTimeout", r => r.AttemptTimeout = TimeSpan.FromMilliseconds(5) },
         { "AttemptTimeout", r => { r.AttemptTimeout = TimeSpan.FromDays(2); r.TotalTimeout = TimeSpan.FromDays(2); } },
@@ -228,7 +228,7 @@ public sealed class ReliabilityRegressionTests
 
     [Theory]
     [MemberData(nameof(ValuesPollyRefuses))]
-    public void OptionsPollyWouldRefuse_FailAtStartNamingTheKey_NotAtFirstResolution(string key, Action<ProfileUpdateResilienceOptions> set)
+    public void OptionsPollyWouldRefuse_FailAtStartNamingTheKey_NotAtFirstResolution(string key, Action<ProfileApiResilienceOptions> set)
     {
         var services = new ServiceCollection();
         services.AddTargetProfileUpdate(o => { o.ClientCode = "demo"; set(o.Resilience); });
@@ -296,7 +296,7 @@ public sealed class ReliabilityRegressionTests
         var call = client.UpdateAsync(Update());
         await TestClients.AdvanceUntilAsync(time, () => call.IsCompleted, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => call);
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => call);
         Assert.IsType<TimeoutException>(ex.InnerException);
         Assert.Equal(1, ex.Attempts);
     }
@@ -319,7 +319,7 @@ public sealed class ReliabilityRegressionTests
         });
         var (client, _, _) = TestClients.Create(handler: handler);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
 
         Assert.Contains("another origin", ex.Message, StringComparison.Ordinal);
         Assert.False(ex.IsTransient);

@@ -74,7 +74,7 @@ public sealed class RetryTests
         var handler = new RecordingHandler().Always(() => Status(status));
         var (client, _, _) = TestClients.Create(handler: handler);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAnyAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
 
         Assert.Single(handler.Requests);
         Assert.Equal((int)status, ex.StatusCode);
@@ -88,7 +88,7 @@ public sealed class RetryTests
         var handler = new RecordingHandler().Always(() => RecordingHandler.Ok("falseInvalid"));
         var (client, _, _) = TestClients.Create(handler: handler);
 
-        await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
 
         Assert.Single(handler.Requests);
     }
@@ -99,7 +99,7 @@ public sealed class RetryTests
         var handler = new RecordingHandler().Always(() => Status(HttpStatusCode.ServiceUnavailable));
         var (client, _, _) = TestClients.Create(o => o.Resilience.MaxRetryAttempts = 2, handler);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
 
         Assert.Equal(3, handler.Requests.Count);
         Assert.Equal(503, ex.StatusCode);
@@ -124,7 +124,7 @@ public sealed class RetryTests
         var handler = new RecordingHandler().Then((_, _) => throw new HttpRequestException("Connection refused"));
         var (client, _, _) = TestClients.Create(o => o.Resilience.MaxRetryAttempts = 1, handler);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
 
         Assert.Null(ex.StatusCode);
         Assert.True(ex.IsTransient);
@@ -172,7 +172,7 @@ public sealed class RetryTests
         var handler = new RecordingHandler().Always(() => Status(HttpStatusCode.TooManyRequests, "3600"));
         var (client, _, _) = TestClients.Create(handler: handler, timeProvider: new FakeTimeProvider());
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => client.UpdateAsync(Update()));
 
         Assert.Single(handler.Requests);
         Assert.Equal(TimeSpan.FromHours(1), ex.RetryAfter);
@@ -186,7 +186,7 @@ public sealed class RetryTests
         var handler = new RecordingHandler().Always(() => Status(HttpStatusCode.TooManyRequests, "25"));
         var (client, _, _) = TestClients.Create(o => o.Resilience.TotalTimeout = TimeSpan.FromSeconds(20), handler, new FakeTimeProvider());
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => client.UpdateAsync(Update()));
 
         Assert.Single(handler.Requests);
         Assert.Equal(TimeSpan.FromSeconds(25), ex.RetryAfter);
@@ -215,7 +215,7 @@ public sealed class RetryTests
 
         var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.UpdateAsync(Update(), cts.Token));
 
-        Assert.IsNotType<ProfileUpdateException>(ex, exactMatch: false);
+        Assert.IsNotType<ProfileApiException>(ex, exactMatch: false);
         Assert.Single(handler.Requests);
     }
 
@@ -252,7 +252,7 @@ public sealed class RetryTests
             },
             handler);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
 
         Assert.IsType<TimeoutException>(ex.InnerException);
         Assert.True(ex.IsTransient);
@@ -266,7 +266,7 @@ public sealed class RetryTests
         var handler = new RecordingHandler().Always(() => Status(HttpStatusCode.ServiceUnavailable));
         var (client, _, _) = TestClients.Create(o => o.Resilience.Enabled = false, handler);
 
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
 
         Assert.Single(handler.Requests);
         Assert.Equal(1, ex.Attempts);
@@ -286,9 +286,9 @@ public sealed class RetryTests
             },
             handler);
 
-        await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
-        await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
-        var ex = await Assert.ThrowsAsync<ProfileUpdateException>(() => client.UpdateAsync(Update()));
+        await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
+        await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => client.UpdateAsync(Update()));
 
         Assert.Equal(2, handler.Requests.Count);
         Assert.Equal(0, ex.Attempts);
@@ -311,7 +311,7 @@ public sealed class RetryTests
 
         for (int i = 0; i < 4; i++)
         {
-            await Assert.ThrowsAsync<ProfileUpdateRateLimitedException>(() => client.UpdateAsync(Update()));
+            await Assert.ThrowsAsync<ProfileApiRateLimitedException>(() => client.UpdateAsync(Update()));
         }
 
         Assert.Equal(4, handler.Requests.Count);

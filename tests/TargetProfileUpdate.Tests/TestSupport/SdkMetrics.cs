@@ -10,7 +10,7 @@ namespace TargetProfileUpdate.Tests.TestSupport;
 /// <summary>
 /// A <see cref="MetricCollector{T}"/> on every instrument of the SDK's meter, scoped to the container's
 /// <see cref="IMeterFactory"/> (register it with <c>services.AddMetrics()</c>): other tests' clients are not counted.
-/// The instruments are read from the container's <see cref="ProfileUpdateTelemetry"/>, so a new instrument is collected without a change here.
+/// The instruments are read from the container's <see cref="ProfileApiInstruments"/>, so a new instrument is collected without a change here.
 /// </summary>
 public sealed class SdkMetrics : IDisposable
 {
@@ -20,8 +20,8 @@ public sealed class SdkMetrics : IDisposable
     public SdkMetrics(IServiceProvider services)
     {
         MeterFactory = services.GetRequiredService<IMeterFactory>();
-        Telemetry = services.GetRequiredService<ProfileUpdateTelemetry>();
-        foreach (var property in typeof(ProfileUpdateTelemetry).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        Telemetry = services.GetRequiredService<ProfileApiInstruments>();
+        foreach (var property in typeof(ProfileApiInstruments).GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (!typeof(Instrument).IsAssignableFrom(property.PropertyType))
             {
@@ -61,7 +61,7 @@ public sealed class SdkMetrics : IDisposable
     public IMeterFactory MeterFactory { get; }
 
     /// <summary>The container's telemetry singleton, whose instruments are collected.</summary>
-    internal ProfileUpdateTelemetry Telemetry { get; }
+    internal ProfileApiInstruments Telemetry { get; }
 
     /// <summary>Every measurement so far, as instrument name, value and its tags written <c>key=value</c>, comma-separated.</summary>
     public IReadOnlyList<(string Instrument, double Value, string Tags)> Measurements => [.. _snapshots.SelectMany(s => s())];
@@ -71,7 +71,7 @@ public sealed class SdkMetrics : IDisposable
     private void Add<T>(string instrument)
         where T : struct
     {
-        var collector = new MetricCollector<T>(MeterFactory, ProfileUpdateTelemetry.Name, instrument);
+        var collector = new MetricCollector<T>(MeterFactory, ProfileApiTelemetry.MeterName, instrument);
         _collectors.Add(collector);
         _snapshots.Add(() => collector.GetMeasurementSnapshot().Select(m => (
             instrument,

@@ -16,7 +16,7 @@ namespace TargetProfileUpdate;
 /// <see langword="false"/> when you add your own resilience handler (for example through
 /// <c>ConfigureHttpClientDefaults</c>), so retries are not stacked.
 /// </remarks>
-public sealed class ProfileUpdateResilienceOptions
+public sealed class ProfileApiResilienceOptions
 {
     /// <summary>Gets or sets whether the SDK's retry, timeout and circuit-breaker pipeline is used. Default: <see langword="true"/>.</summary>
     public bool Enabled { get; set; } = true;
@@ -36,8 +36,8 @@ public sealed class ProfileUpdateResilienceOptions
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(8);
 
     /// <summary>Gets or sets the longest <c>Retry-After</c> the client waits for. A longer one (or one that
-    /// would overrun <see cref="TotalTimeout"/>) fails at once with <see cref="ProfileUpdateRateLimitedException"/>
-    /// (for 429) or <see cref="ProfileUpdateException"/>. Default: 30 seconds.</summary>
+    /// would overrun <see cref="TotalTimeout"/>) fails at once with <see cref="ProfileApiRateLimitedException"/>
+    /// (for 429) or <see cref="ProfileApiException"/>. Default: 30 seconds.</summary>
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = OptionKeys.TimeSpanRangeIsSourceGenerated)]
     [Range(typeof(TimeSpan), OptionKeys.Zero, OptionKeys.MaxDuration, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);

@@ -3,73 +3,38 @@ using System.Buffers;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using Polly;
-using TargetProfileUpdate.Diagnostics;
 
 namespace TargetProfileUpdate.Http;
 
 /// <summary>
-/// The state of one call (an update, a fetch, a bulk submit or status poll) across its attempts: the one place the
-/// sender, the resilience strategies and the endpoint client share. Carried in Polly's <see cref="ResilienceContext"/>;
-/// strategies read it, only the attempt itself and the sender write it.
+/// What the attempts of one call have established, and nothing else: how many went on the wire, when the first was
+/// admitted, the last status, its <c>Retry-After</c> and the start of its body. Carried in Polly's context under
+/// <see cref="ResilienceKeys.Attempt"/>; the retry predicate, the backoff and the attempt timeout read it. Each fact has one
+/// writer: the attempt (<see cref="ProfileApiCall"/>) writes the answer facts, the admission strategy the start time.
 /// </summary>
-internal sealed class RequestState : IDisposable
+internal sealed class AttemptFacts : IDisposable
 {
-    public static readonly ResiliencePropertyKey<RequestState> Key = new("TargetProfileUpdate.RequestState");
-
-    private byte[]? _body;
-
-    public RequestState(Func<RequestState, HttpRequestMessage> createMessage, object? payload, int maxBodyBytes = DefaultMaxBodyBytes)
-    {
-        CreateMessage = createMessage;
-        Payload = payload;
-        MaxBodyBytes = maxBodyBytes;
-    }
-
     /// <summary>The most of a response body read by default: enough for every documented answer and the start of an error page.</summary>
     public const int DefaultMaxBodyBytes = 4096;
 
-    /// <summary>Builds the request message of one attempt (a new message per attempt, identical bytes every time).</summary>
-    public Func<RequestState, HttpRequestMessage> CreateMessage { get; }
+    private byte[]? _body;
 
-    /// <summary>What the endpoint client needs to build its message (the update, the id, the batch).</summary>
-    public object? Payload { get; }
+    public AttemptFacts(int maxBodyBytes = DefaultMaxBodyBytes) => MaxBodyBytes = maxBodyBytes;
 
-    /// <summary>Where the call goes (set by the endpoint client before sending).</summary>
-    public Uri? RequestUri { get; set; }
-
-    /// <summary>The HTTP method of the call.</summary>
-    public HttpMethod Method { get; set; } = HttpMethod.Get;
-
-    /// <summary>The size checked against the endpoint's limit (URL for GET, body for POST).</summary>
-    public int RequestBytes { get; set; }
-
-    /// <summary>The most of the response body the attempt reads; a longer body sets <see cref="BodyTruncated"/>.</summary>
+    /// <summary>The most of the response body an attempt reads; a longer body sets <see cref="BodyTruncated"/>.</summary>
     public int MaxBodyBytes { get; }
 
-    /// <summary>The value of the <c>Authorization</c> header for the next attempt, or <see langword="null"/>.</summary>
-    public string? Authorization { get; set; }
-
-    /// <summary>The token value in <see cref="Authorization"/>, for redaction.</summary>
-    public string? Token { get; set; }
-
     /// <summary>HTTP requests actually put on the wire.</summary>
-    public int Attempts { get; set; }
+    public int Attempts { get; private set; }
 
     /// <summary>When the first attempt was admitted (0 before); the total timeout counts from here, not from queueing.</summary>
-    public long StartTimestamp { get; set; }
+    public long StartTimestamp { get; private set; }
 
     /// <summary>The status of the last response, or <see langword="null"/> when none arrived.</summary>
-    public int? LastStatus { get; set; }
+    public int? LastStatus { get; private set; }
 
-    /// <summary>The server's <c>Retry-After</c> of the last response, when it sent one.</summary>
-    public TimeSpan? LastRetryAfter { get; set; }
-
-    /// <summary>Why the call failed, set where it was classified.</summary>
-    public FailureReason Reason { get; set; }
-
-    /// <summary>How long the client-side limiter said to wait, when it refused.</summary>
-    public TimeSpan? LimiterRetryAfter { get; set; }
+    /// <summary>The server's <c>Retry-After</c> of the last transient response, when it sent one.</summary>
+    public TimeSpan? LastRetryAfter { get; private set; }
 
     /// <summary>How many bytes of the last response body <see cref="Body"/> holds, or -1 when none was read.</summary>
     public int BodyLength { get; private set; } = -1;
@@ -82,6 +47,28 @@ internal sealed class RequestState : IDisposable
 
     /// <summary>The same as <see cref="Body"/>, as memory.</summary>
     public ReadOnlyMemory<byte> BodyMemory => _body is null || BodyLength < 0 ? default : _body.AsMemory(0, BodyLength);
+
+    /// <summary>The admission let the first attempt go (later admissions keep the first time).</summary>
+    public void Admitted(long timestamp)
+    {
+        if (StartTimestamp == 0)
+        {
+            StartTimestamp = timestamp;
+        }
+    }
+
+    /// <summary>A new round of attempts starts (after a forced token refresh): the next admission starts the budget again.</summary>
+    public void RestartBudget() => StartTimestamp = 0;
+
+    /// <summary>An attempt goes on the wire.</summary>
+    public void Sending() => Attempts++;
+
+    /// <summary>An attempt was answered.</summary>
+    public void Answered(int status, TimeSpan? retryAfter)
+    {
+        LastStatus = status;
+        LastRetryAfter = retryAfter;
+    }
 
     /// <summary>Reads the body (at most <see cref="MaxBodyBytes"/>) into a pooled buffer kept across attempts.</summary>
     public async ValueTask ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)

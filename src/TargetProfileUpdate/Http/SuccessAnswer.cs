@@ -4,7 +4,7 @@ using System.Text;
 namespace TargetProfileUpdate.Http;
 
 /// <summary>What a 2xx response body says.</summary>
-internal enum ResponseVerdict
+internal enum SuccessVerdict
 {
     /// <summary><c>true…</c> or <c>&lt;success&gt;true&lt;/success&gt;</c>, exactly (case-sensitive).</summary>
     Accepted,
@@ -21,12 +21,12 @@ internal enum ResponseVerdict
 /// and the legacy XML form <c>&lt;response&gt;&lt;success&gt;true&lt;/success&gt;…&lt;message&gt;…&lt;/message&gt;&lt;/response&gt;</c>
 /// (the text form is the XML with its tags stripped).
 /// </summary>
-internal static class ResponseParser
+internal static class SuccessAnswer
 {
     /// <summary>The documented success message; returned without allocating when the body carries it.</summary>
     public const string SuccessMessage = "Request successfully submitted";
 
-    public static ResponseVerdict Parse(ReadOnlySpan<byte> body, out string message)
+    public static SuccessVerdict Parse(ReadOnlySpan<byte> body, out string message)
     {
         message = string.Empty;
         body = TrimStart(body);
@@ -38,12 +38,12 @@ internal static class ResponseParser
         // Exact and case-sensitive, as the documented body is: "TRUE…" is no answer, and neither is "trueFALSE".
         if (body.StartsWith("true"u8))
         {
-            return TextForm(body[4..], ResponseVerdict.Accepted, out message);
+            return TextForm(body[4..], SuccessVerdict.Accepted, out message);
         }
 
         if (body.StartsWith("false"u8))
         {
-            return TextForm(body[5..], ResponseVerdict.Rejected, out message);
+            return TextForm(body[5..], SuccessVerdict.Rejected, out message);
         }
 
         if (body.StartsWith("<"u8) && TryGetElement(body, "success"u8, out var success, out var afterSuccess))
@@ -51,34 +51,34 @@ internal static class ResponseParser
             // A second <success> element makes the answer ambiguous.
             if (TryGetElement(afterSuccess, "success"u8, out _, out _))
             {
-                return ResponseVerdict.Unrecognized;
+                return SuccessVerdict.Unrecognized;
             }
 
             message = TryGetElement(body, "message"u8, out var m, out _) ? Text(m) : string.Empty;
             success = success.Trim(" \t\r\n"u8);
             if (success.SequenceEqual("true"u8))
             {
-                return ResponseVerdict.Accepted;
+                return SuccessVerdict.Accepted;
             }
 
             if (success.SequenceEqual("false"u8))
             {
-                return ResponseVerdict.Rejected;
+                return SuccessVerdict.Rejected;
             }
 
             message = string.Empty;
         }
 
-        return ResponseVerdict.Unrecognized;
+        return SuccessVerdict.Unrecognized;
     }
 
-    private static ResponseVerdict TextForm(ReadOnlySpan<byte> rest, ResponseVerdict verdict, out string message)
+    private static SuccessVerdict TextForm(ReadOnlySpan<byte> rest, SuccessVerdict verdict, out string message)
     {
         // A second verdict word straight after the first ("trueFALSE", "falsetrue") contradicts or garbles the first.
         if (StartsWithIgnoreCase(rest, "true"u8) || StartsWithIgnoreCase(rest, "false"u8))
         {
             message = string.Empty;
-            return ResponseVerdict.Unrecognized;
+            return SuccessVerdict.Unrecognized;
         }
 
         message = Text(rest.Trim(" \t\r\n"u8));

@@ -5,25 +5,29 @@ using System.Diagnostics.Metrics;
 namespace TargetProfileUpdate.Diagnostics;
 
 /// <summary>
-/// The SDK's one <see cref="ActivitySource"/> and one <see cref="Meter"/>, both named <c>TargetProfileUpdate</c>.
+/// The SDK's one <see cref="ActivitySource"/> and one <see cref="Meter"/>, named <see cref="ProfileApiTelemetry.ActivitySourceName"/>
+/// and <see cref="ProfileApiTelemetry.MeterName"/>, and the meter's instruments.
 /// Tags come from small fixed sets (method, outcome, reason, size bucket): never ids, values, URLs or tokens.
 /// </summary>
-internal sealed class ProfileUpdateTelemetry
+internal sealed class ProfileApiInstruments
 {
-    public const string Name = "TargetProfileUpdate";
     public const string UpdateActivityName = "TargetProfileUpdate.Update";
     public const string AttemptActivityName = "TargetProfileUpdate.Attempt";
     public const string FetchActivityName = "TargetProfileUpdate.Fetch";
     public const string BulkUploadActivityName = "TargetProfileUpdate.BulkUpload";
     public const string BulkBatchActivityName = "TargetProfileUpdate.BulkBatch";
+    public const string BulkStatusActivityName = "TargetProfileUpdate.BulkStatus";
+    public const string ImsActivityName = "TargetProfileUpdate.ImsToken";
+    public const string AdminActivityName = "TargetProfileUpdate.AdminToken";
 
-    public static readonly ActivitySource ActivitySource = new(Name, typeof(ProfileUpdateTelemetry).Assembly.GetName().Version?.ToString());
+    public static readonly ActivitySource ActivitySource = new(ProfileApiTelemetry.ActivitySourceName, typeof(ProfileApiInstruments).Assembly.GetName().Version?.ToString());
 
-    private static readonly Lazy<ProfileUpdateTelemetry> SharedInstance = new(() => new ProfileUpdateTelemetry(null));
+    private static readonly Lazy<ProfileApiInstruments> SharedInstance = new(() => new ProfileApiInstruments(null));
 
-    public ProfileUpdateTelemetry(IMeterFactory? meterFactory)
+    public ProfileApiInstruments(IMeterFactory? meterFactory)
     {
-        Meter = meterFactory?.Create(new MeterOptions(Name)) ?? new Meter(Name);
+        Meter = meterFactory?.Create(new MeterOptions(ProfileApiTelemetry.MeterName)) ?? new Meter(ProfileApiTelemetry.MeterName);
+        CallDuration = Meter.CreateHistogram<double>("target.profile_api.duration", "s", "Time of a call to a profile API (retries and token acquisition included), by endpoint, account and outcome.");
         Sent = Meter.CreateCounter<long>("target.profile_update.sent", "{update}", "Updates accepted by Adobe Target.");
         Failed = Meter.CreateCounter<long>("target.profile_update.failed", "{update}", "Updates not accepted, by reason.");
         Retried = Meter.CreateCounter<long>("target.profile_update.retried", "{attempt}", "HTTP attempts that were retried.");
@@ -40,9 +44,12 @@ internal sealed class ProfileUpdateTelemetry
     }
 
     /// <summary>The process-wide instance for clients created without DI.</summary>
-    public static ProfileUpdateTelemetry Shared => SharedInstance.Value;
+    public static ProfileApiInstruments Shared => SharedInstance.Value;
 
     public Meter Meter { get; }
+
+    /// <summary>Every call of every endpoint: tagged <c>endpoint</c>, <c>account</c>, <c>outcome</c>.</summary>
+    public Histogram<double> CallDuration { get; }
 
     public Counter<long> Sent { get; }
 

@@ -1,0 +1,33 @@
+using System;
+
+namespace TargetProfileUpdate.Authentication;
+
+/// <summary>What a token must be before it goes into a header: visible ASCII only (<c>!</c> to <c>~</c>), whatever its source.</summary>
+internal static class TokenRules
+{
+    /// <summary>Whether every character is visible ASCII (no space, control character, CR/LF or non-ASCII).</summary>
+    public static bool IsSendable(ReadOnlySpan<char> token)
+    {
+        foreach (char c in token)
+        {
+            if (c is < '!' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return !token.IsEmpty;
+    }
+
+    /// <summary>Throws an authentication failure of <paramref name="step"/> when the token is not sendable (the message never
+    /// shows the token).</summary>
+    public static void ThrowIfNotSendable(string token, AuthenticationStep step, string source)
+    {
+        if (!IsSendable(token))
+        {
+            throw new ProfileApiAuthenticationException(step,
+                source + " gave a token that is not visible ASCII (it contains a space, a control character such as CR/LF, or a non-ASCII character); it was not used and nothing was sent.",
+                statusCode: null);
+        }
+    }
+}
