@@ -8,22 +8,22 @@ public static class Errors
     {
         try
         {
-            await client.UpdateAsync(update, cancellationToken);
-            return true;
+            ProfileUpdateResult result = await client.UpdateAsync(update, cancellationToken);
+            return result.Delivery == ProfileUpdateDelivery.Sent;   // Deferred: held until the profile exists
         }
-        catch (ProfileApiRateLimitedException ex)
+        catch (ProfileUpdateRateLimitedException ex)
         {
-            Console.WriteLine($"Rate limited ({ex.Reason}); try again after {ex.RetryAfter}");
+            Console.WriteLine($"Rate limited; try again after {ex.RetryAfter}");   // the client-side quota or Adobe's 429
             return false;
         }
-        catch (ProfileApiAuthenticationException ex)
+        catch (ProfileApiException ex) when (ex.InnerException is ProfileApiAuthenticationException auth)
         {
-            Console.WriteLine($"Authentication failed at step {ex.Step}");   // Ims, AdminApi or ProfileEndpoint
+            Console.WriteLine($"Authentication failed at step {auth.Step}");   // Ims, AdminApi or ProfileEndpoint
             throw;
         }
         catch (ProfileApiException ex) when (ex.IsTransient)
         {
-            Console.WriteLine($"{ex.Reason} after {ex.Attempts} attempt(s): keep it for a later run");
+            Console.WriteLine($"HTTP {ex.StatusCode} after {ex.Attempts} attempt(s): keep it for a later run");
             return false;
         }
     }
