@@ -56,6 +56,8 @@ internal sealed class TargetSession : IAsyncDisposable
         options.AdobeIms.ClientSecret = Env("TARGET_IMS_CLIENT_SECRET");
         options.AdobeIms.Scopes = Env("TARGET_IMS_SCOPES");
         options.AdobeIms.Tenant = Env("TARGET_TENANT");
+        options.AdobeIms.ImsTokenEndpoint = ParseAbsolute(Env("TARGET_IMS_TOKEN_ENDPOINT"), "TARGET_IMS_TOKEN_ENDPOINT") ?? options.AdobeIms.ImsTokenEndpoint;
+        options.AdobeIms.AdminApiBaseAddress = ParseAbsolute(Env("TARGET_ADMIN_API_BASE_ADDRESS"), "TARGET_ADMIN_API_BASE_ADDRESS") ?? options.AdobeIms.AdminApiBaseAddress;
 
         TargetEmulator? emulator = null;
         if (parseResult.GetValue(GlobalOptions.Emulator))
