@@ -14,7 +14,7 @@ internal sealed class CliProcess : IDisposable
     private readonly TaskCompletionSource _outDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _errDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private CliProcess(IEnumerable<string> args, string workingDirectory)
+    private CliProcess(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -33,6 +33,11 @@ internal sealed class CliProcess : IDisposable
         }
 
         Sanitize(start.Environment);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(_out, e.Data, _outDone);
         _process.ErrorDataReceived += (_, e) => Append(_err, e.Data, _errDone);
@@ -55,6 +60,15 @@ internal sealed class CliProcess : IDisposable
     }
 
     public static CliProcess Start(string workingDirectory, params string[] args) => new(args, workingDirectory);
+
+    public static CliProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) => new(args, workingDirectory, environment);
+
+    /// <summary>Runs the tool with extra environment variables (a token, a heap limit).</summary>
+    public static async Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(workingDirectory, environment, args);
+        return await process.WaitAsync(TimeSpan.FromSeconds(180));
+    }
 
     public static async Task<CliResult> RunAsync(string workingDirectory, params string[] args)
     {

@@ -13,7 +13,7 @@ public sealed class TerminalTests : IDisposable
         const int Rows = 20_000;
         await using var emulator = await TestFiles.StartEmulatorAsync(Rows);
         string csv = _files.WriteRows("tty.csv", Rows);
-        var (exitCode, screen) = await RunOnPseudoTerminalAsync([.. TestFiles.Target(emulator), "import", csv, "--concurrency", "2"]);
+        var (exitCode, screen) = await RunOnPseudoTerminalAsync([.. TestFiles.Target(emulator), "import", csv, "--via", "single", "--concurrency", "2"]);
 
         Assert.True(exitCode == 0, screen);
         Assert.Contains('\u001b', screen);                          // a live display, with escape codes
