@@ -1,5 +1,6 @@
 namespace TargetProfileUpdate.Cli.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class BadCsvTests : IDisposable
 {
     private readonly TestFiles _files = new();

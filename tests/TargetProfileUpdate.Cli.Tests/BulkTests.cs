@@ -4,6 +4,7 @@ using TargetProfileUpdate.Emulator;
 namespace TargetProfileUpdate.Cli.Tests;
 
 /// <summary>The Bulk Profile Update API through the tool, as a real process against the emulator.</summary>
+[Trait("Category", "Slow")]
 public sealed class BulkTests : IDisposable
 {
     private readonly TestFiles _files = new();

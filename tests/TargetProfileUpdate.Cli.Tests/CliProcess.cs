@@ -6,7 +6,11 @@ namespace TargetProfileUpdate.Cli.Tests;
 /// <summary>Runs the built tool as a real process: <c>dotnet target-profile.dll …</c>, output redirected.</summary>
 internal sealed class CliProcess : IDisposable
 {
-    public static readonly string ToolDll = Path.Combine(AppContext.BaseDirectory, "target-profile.dll");
+    /// <summary>The tool under test: the build next to the tests, or another build's <c>target-profile.dll</c> named by
+    /// <c>CLI_TESTS_TOOL_DLL</c> (to show that a regression test fails on the build before its fix).</summary>
+    public static readonly string ToolDll = Environment.GetEnvironmentVariable("CLI_TESTS_TOOL_DLL") is { Length: > 0 } other
+        ? other
+        : Path.Combine(AppContext.BaseDirectory, "target-profile.dll");
 
     private readonly Process _process;
     private readonly StringBuilder _out = new();

@@ -2,6 +2,7 @@ using TargetProfileUpdate.Emulator;
 
 namespace TargetProfileUpdate.Cli.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class ImportTests : IDisposable
 {
     private readonly TestFiles _files = new();

@@ -53,7 +53,7 @@ public sealed class ReliabilityRegressionTests : IDisposable
         });
         string csv = _files.WriteRows("bulkwait.csv", 120);
 
-        var result = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", csv, "--via", "bulk", "--batch-rows", "10", "--wait", "--poll-interval", "1s"]);
+        var result = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", csv, "--via", "bulk", "--batch-rows", "10", "--wait", "--poll-interval", "1"]);
 
         // 12 batches, the server keeps the status of the last 10: the first 2 cannot be confirmed.
         Assert.True(result.ExitCode == 4, result.ToString());
@@ -96,7 +96,7 @@ public sealed class ReliabilityRegressionTests : IDisposable
 
         File.WriteAllText(csv, text.ToString());
         emulator.InjectFaults([.. Enumerable.Range(0, 400).Select(_ => EmulatorFault.Slow(TimeSpan.FromMilliseconds(5)))]);
-        using var process = CliProcess.Start(_files.Directory, [.. TestFiles.Target(emulator), "import", csv, "--via", "single", "--skip-existence-check", "--concurrency", "1"]);
+        using var process = CliProcess.Start(_files.Directory, [.. TestFiles.Target(emulator), "import", csv, "--via", "single", "--concurrency", "1"]);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (emulator.AppliedUpdates < 50 && DateTime.UtcNow < deadline)
         {
@@ -149,10 +149,10 @@ public sealed class ReliabilityRegressionTests : IDisposable
         await using var emulator = await TestFiles.StartEmulatorAsync(Rows);
         string csv = _files.WriteRows("outage.csv", Rows);
 
-        // 20 answers of 503 in a row: exactly what opens the breaker (20 calls, all failed), then the server is back.
+        // 20 answers of 503 in a row: exactly what opens a breaker (20 calls, all failed), then the server is back.
         emulator.InjectFaults([.. Enumerable.Range(0, 20).Select(_ => EmulatorFault.Status(503))]);
 
-        var result = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", csv, "--via", "single", "--skip-existence-check", "--concurrency", "4"]);
+        var result = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", csv, "--via", "single", "--concurrency", "4"]);
 
         long failed = ImportTests.SummaryCount(result.Out, "Failed");
         Assert.InRange(failed, 0, 8);

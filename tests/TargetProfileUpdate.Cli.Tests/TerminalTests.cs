@@ -2,6 +2,7 @@ using System.Diagnostics;
 
 namespace TargetProfileUpdate.Cli.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class TerminalTests : IDisposable
 {
     private readonly TestFiles _files = new();
