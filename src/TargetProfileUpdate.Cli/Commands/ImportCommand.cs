@@ -52,6 +52,7 @@ internal static class ImportCommand
             command.Options.Add(option);
         }
 
+        command.Options.Add(LintCommand.CreateNoLintOption());
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult,
             new Settings(
@@ -118,6 +119,7 @@ internal static class ImportCommand
         await using (session.ConfigureAwait(false))
         {
             var inspection = CsvInspector.Inspect(settings.Path, settings.SkipInvalid);
+            LintCommand.BeforeImport(parseResult.GetValue<bool>(LintCommand.NoLintName), settings.Path, inspection);
             var ledger = new ImportLedger(inspection);
             bool useBulk = ChooseBulk(settings.Via, inspection.Layout.IdKind);
             var apiVersion = settings.ApiVersion switch

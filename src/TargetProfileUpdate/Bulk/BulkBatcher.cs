@@ -37,6 +37,7 @@ internal sealed class BulkBatcher : IDisposable
     private readonly int _maxRows;
     private readonly int _maxBytes;
     private readonly List<BulkRowRejection> _rejections = [];
+    private readonly ProfileAttributeLinter? _linter;
 
     // The batch being built.
     // Each column's index and its name's encoded length (so a known name is never scanned again).
@@ -61,10 +62,11 @@ internal sealed class BulkBatcher : IDisposable
 
     private ProfileIdKind? _kind;
 
-    public BulkBatcher(int maxRowsPerBatch, int maxBytesPerBatch)
+    public BulkBatcher(int maxRowsPerBatch, int maxBytesPerBatch, ProfileAttributeLinter? linter = null)
     {
         _maxRows = maxRowsPerBatch;
         _maxBytes = maxBytesPerBatch;
+        _linter = linter;
     }
 
     private enum AddResult
@@ -170,7 +172,8 @@ internal sealed class BulkBatcher : IDisposable
             }
         }
 
-        return null;
+        // Target's attribute rules (the account's Linting mode): Strict rejects the row, Warn logs once per name.
+        return _linter?.RejectionReason(update);
     }
 
     /// <summary>Whether an attribute name is one of the bulk header's id columns (compared ignoring case, as a server may):
