@@ -160,6 +160,7 @@ internal static class ImportCommand
             // An account-wide failure (authentication) stops reading too, without counting as Ctrl+C.
             using var stopAccount = CancellationTokenSource.CreateLinkedTokenSource(stopReading.Token);
             var clock = Stopwatch.StartNew();
+            var startedAt = DateTimeOffset.UtcNow;
             var source = new RowSource(settings.Path, inspection, ledger, trackRows: !useBulk);
             string? stoppedBy = null;
             BulkImportOutcome? bulkOutcome = null;
@@ -209,7 +210,7 @@ internal static class ImportCommand
             VerifyOutcome? verified = null;
             if (settings.Verify && signals == 0 && ledger.Accepted > 0)
             {
-                verified = await VerifyAsync(settings, session, inspection, ledger, stopReading.Token).ConfigureAwait(false);
+                verified = await VerifyAsync(settings, session, inspection, ledger, startedAt, stopReading.Token).ConfigureAwait(false);
             }
 
             string notSentReason = stoppedBy is not null ? "not sent: " + stoppedBy : InterruptedReason;
@@ -267,14 +268,14 @@ internal static class ImportCommand
         _ => idKind == ProfileIdKind.ThirdPartyId,
     };
 
-    private static async Task<VerifyOutcome?> VerifyAsync(Settings settings, TargetSession session, CsvInspection inspection, ImportLedger ledger, CancellationToken stop)
+    private static async Task<VerifyOutcome?> VerifyAsync(Settings settings, TargetSession session, CsvInspection inspection, ImportLedger ledger, DateTimeOffset sentAt, CancellationToken stop)
     {
         var after = settings.VerifyAfter ?? (session.Emulator is { } emulator ? emulator.Options.PropagationDelay + TimeSpan.FromSeconds(1) : TimeSpan.FromHours(1));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Verifying a sample of up to {settings.VerifySample:N0} accepted rows in {Durations.Format(after)} (--verify-after); Ctrl+C skips it."));
         try
         {
             await Task.Delay(after, stop).ConfigureAwait(false);
-            return await ImportVerifier.VerifyAsync(settings.Path, inspection, ledger, session.FetchClient, settings.VerifySample, settings.Concurrency, stop).ConfigureAwait(false);
+            return await ImportVerifier.VerifyAsync(settings.Path, inspection, ledger, session.FetchClient, sentAt, settings.VerifySample, settings.Concurrency, stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -320,7 +321,7 @@ internal static class ImportCommand
         console.WriteLine(AcceptedMeaning);
         if (verified is not null)
         {
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Verified {verified.Sampled:N0} accepted rows (a sample): {verified.Landed:N0} landed, {verified.NotLanded:N0} not landed{(verified.Unknown > 0 ? $", {verified.Unknown:N0} could not be read back" : string.Empty)}."));
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Verified {verified.Sampled:N0} accepted rows (a sample): {verified.Landed:N0} landed, {verified.NotLanded:N0} not landed{(verified.Superseded > 0 ? $", {verified.Superseded:N0} landed and since changed by another writer" : string.Empty)}{(verified.Unknown > 0 ? $", {verified.Unknown:N0} could not be read back" : string.Empty)}."));
         }
 
         if (ledger.NoProfile > 0)

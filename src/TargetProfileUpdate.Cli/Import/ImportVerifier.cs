@@ -10,37 +10,35 @@ namespace TargetProfileUpdate.Cli.Import;
 /// <summary>What <c>--verify</c> found in its sample.</summary>
 /// <param name="Sampled">Accepted rows read back.</param>
 /// <param name="Landed">Rows whose every value is on the profile.</param>
-/// <param name="NotLanded">Rows with no profile, or a value missing or different.</param>
+/// <param name="NotLanded">Rows with no profile, or a value missing (or different and not newer than the import).</param>
 /// <param name="Unknown">Rows that could not be read back (the fetch failed).</param>
-internal sealed record VerifyOutcome(int Sampled, int Landed, int NotLanded, int Unknown);
+/// <param name="Superseded">Rows whose values were applied and then changed by another writer after the import started.</param>
+internal sealed record VerifyOutcome(int Sampled, int Landed, int NotLanded, int Unknown, int Superseded);
 
 /// <summary>
-/// <c>--verify</c>: reads back a random sample of the accepted rows through the Profile Fetch API and compares every
-/// value the row set with the profile's. A row whose profile is missing, or whose value is missing or different, did not
-/// land: it moves from accepted to "not landed" in the ledger (and so into the failures file).
+/// <c>--verify</c>: reads back a random sample of the accepted rows with the SDK's <see cref="IProfileFetchClient.VerifyAsync(ProfileUpdate, DateTimeOffset?, CancellationToken)"/>
+/// (Profile Fetch API), which compares every value the row set with the profile's. A row whose profile is missing, or
+/// whose value is missing, did not land: it moves from accepted to "not landed" in the ledger (and so into the failures
+/// file). A value another writer changed after the import started is "superseded": it landed, and is counted apart.
 /// </summary>
-/// <remarks>
-/// The comparison is the tool's own (value by value, as strings), not an SDK verification call. A different value may
-/// also mean another writer changed it since: the reason says so.
-/// </remarks>
 internal static class ImportVerifier
 {
-    public static async Task<VerifyOutcome> VerifyAsync(string path, CsvInspection inspection, ImportLedger ledger, IProfileFetchClient fetch, int sample, int concurrency, CancellationToken cancellationToken)
+    public static async Task<VerifyOutcome> VerifyAsync(string path, CsvInspection inspection, ImportLedger ledger, IProfileFetchClient fetch, DateTimeOffset sentAt, int sample, int concurrency, CancellationToken cancellationToken)
     {
         var rows = Sample(ledger.AcceptedRows(), sample);
         if (rows.Count == 0)
         {
-            return new VerifyOutcome(0, 0, 0, 0);
+            return new VerifyOutcome(0, 0, 0, 0, 0);
         }
 
         var updates = Read(path, inspection, rows);
-        int landed = 0, notLanded = 0, unknown = 0;
+        int landed = 0, notLanded = 0, unknown = 0, superseded = 0;
         await Parallel.ForEachAsync(updates, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(concurrency, 1, 16), CancellationToken = cancellationToken }, async (item, token) =>
         {
-            TargetProfile? profile;
+            ProfileVerificationResult verification;
             try
             {
-                profile = await fetch.GetProfileAsync(item.Update.Id, token).ConfigureAwait(false);
+                verification = await fetch.VerifyAsync(item.Update, sentAt, token).ConfigureAwait(false);
             }
             catch (ProfileApiException)
             {
@@ -48,45 +46,27 @@ internal static class ImportVerifier
                 return;
             }
 
-            string? missing = Compare(item.Update, profile);
-            if (missing is null)
+            switch (verification.Outcome)
             {
-                Interlocked.Increment(ref landed);
-            }
-            else
-            {
-                Interlocked.Increment(ref notLanded);
-                ledger.Downgrade(item.Row, RowOutcome.NotLanded, "not landed (--verify): Adobe Target accepted the row, but " + missing + " Send it again, or check it later with fetch.");
+                case VerificationOutcome.Landed:
+                    Interlocked.Increment(ref landed);
+                    break;
+                case VerificationOutcome.Superseded:
+                    Interlocked.Increment(ref superseded);
+                    break;
+                default:
+                    Interlocked.Increment(ref notLanded);
+                    ledger.Downgrade(item.Row, RowOutcome.NotLanded, "not landed (--verify): Adobe Target accepted the row, but " + Describe(verification) + " Send it again, or check it later with fetch.");
+                    break;
             }
         }).ConfigureAwait(false);
-        return new VerifyOutcome(rows.Count, landed, notLanded, unknown);
+        return new VerifyOutcome(rows.Count, landed, notLanded, unknown, superseded);
     }
 
-    /// <summary>What is missing from the profile, or <see langword="null"/> when every value landed.</summary>
-    internal static string? Compare(ProfileUpdate update, TargetProfile? profile)
-    {
-        if (profile is null)
-        {
-            return "the profile does not exist.";
-        }
-
-        int missing = 0, different = 0;
-        foreach (var (name, value) in update.Attributes)
-        {
-            if (!profile.Attributes.TryGetValue(name, out var attribute))
-            {
-                missing++;
-            }
-            else if (!string.Equals(attribute.Value, value, StringComparison.Ordinal))
-            {
-                different++;
-            }
-        }
-
-        return missing + different == 0
-            ? null
-            : string.Create(CultureInfo.InvariantCulture, $"{missing} of its attributes are missing from the profile and {different} hold another value (not applied yet, or changed since by another writer).");
-    }
+    /// <summary>What did not land, without a value or an id.</summary>
+    private static string Describe(ProfileVerificationResult verification) => verification.ProfileMissing
+        ? "the profile does not exist."
+        : string.Create(CultureInfo.InvariantCulture, $"{verification.Missing} of its {verification.Attributes.Count} attributes are not on the profile (not applied yet, or dropped).");
 
     /// <summary>A uniform random sample of up to <paramref name="size"/> rows (reservoir sampling), in file order.</summary>
     private static List<long> Sample(IEnumerable<long> rows, int size)
