@@ -137,7 +137,7 @@ public sealed class ReliabilityRegressionTests : IDisposable
         var result = await CliProcess.RunAsync(_files.Directory, new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x6000000" }, [.. TestFiles.Target(emulator), "import", csv]);
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains("line 3: a field is longer than 65,536 characters", result.Error, StringComparison.Ordinal);
+        Assert.Contains("line 3: a field is longer than 1,000,000 characters", result.Error, StringComparison.Ordinal);
         Assert.Empty(emulator.GetRequests());
     }
 

@@ -18,9 +18,10 @@ internal sealed class CsvLayout
     /// <summary>The column a failures file adds: a name no export has by accident, so only a failures file loses it.</summary>
     public const string ErrorColumn = "target-profile-error";
 
-    /// <summary>The longest field read, in characters (Adobe keeps at most 64 KB of data per profile, so no longer value can be
-    /// sent). A longer field is a CSV error: usually a stray quote that would swallow the rest of the file.</summary>
-    public const int MaxFieldLength = 65_536;
+    /// <summary>The longest field read, in characters: far over anything Adobe accepts (at most 64 KB of data per profile,
+    /// which the linter reports at its line), and small enough to bound memory. A longer field is a CSV error: usually a
+    /// stray quote that would swallow the rest of the file.</summary>
+    public const int MaxFieldLength = 1_000_000;
 
     private CsvLayout(ProfileIdKind idKind, string idColumn, IReadOnlyList<string> header, IReadOnlyList<string> attributeNames, bool ignoresErrorColumn)
     {
