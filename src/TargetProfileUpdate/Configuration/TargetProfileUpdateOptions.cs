@@ -76,20 +76,9 @@ public sealed class TargetProfileUpdateOptions
         return text.EndsWith('/') ? BaseAddress : new Uri(text + "/", UriKind.Absolute);
     }
 
-    /// <summary>Copies every setting to <paramref name="target"/> (nested settings are copied by reference).</summary>
-    internal void CopyTo(TargetProfileUpdateOptions target)
-    {
-        target.ClientCode = ClientCode;
-        target.BaseAddress = BaseAddress;
-        target.AuthorizationToken = AuthorizationToken;
-        target.Method = Method;
-        target.MaxGetRequestBytes = MaxGetRequestBytes;
-        target.MaxPostRequestBytes = MaxPostRequestBytes;
-        target.MaxConnectionsPerServer = MaxConnectionsPerServer;
-        target.AdobeIms = AdobeIms;
-        target.Resilience = Resilience;
-        target.Quota = Quota;
-    }
+    /// <summary>Where these options were bound from and what binding found wrong; <see langword="null"/> when set in code.
+    /// A field, so the configuration binder never sees it.</summary>
+    internal ConfigurationOrigin? Origin;
 
     /// <summary>Describes the options without the token.</summary>
     /// <returns>A summary that is safe to log.</returns>

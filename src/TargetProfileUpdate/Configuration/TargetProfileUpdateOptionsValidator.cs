@@ -60,7 +60,24 @@ internal sealed class TargetProfileUpdateOptionsValidator : IValidateOptions<Tar
             ValidateIms(ims, failures);
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        if (failures.Count == 0 && options.Origin is not { Failures.Count: > 0 })
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        // What binding found (unknown keys, bare-number durations, malformed values) comes first, already in the real paths.
+        var described = new List<string>();
+        foreach (string failure in options.Origin?.Failures ?? [])
+        {
+            described.Add(ConfigurationOrigin.Named(failure, name));
+        }
+
+        foreach (string failure in failures)
+        {
+            described.Add(ConfigurationOrigin.Describe(failure, name, options));
+        }
+
+        return ValidateOptionsResult.Fail(described);
     }
 
     /// <summary>

@@ -23,14 +23,14 @@ public sealed class OptionsBindingTests
         ["TargetProfileUpdate:AdobeIms:Tenant"] = "acmetenant",
         ["TargetProfileUpdate:AdobeIms:ImsTokenEndpoint"] = "http://localhost:6000/ims/token/v3",
         ["TargetProfileUpdate:AdobeIms:AdminApiBaseAddress"] = "http://localhost:6000/",
-        ["TargetProfileUpdate:AdobeIms:RefreshBeforeExpiry"] = "00:02:00",
+        ["TargetProfileUpdate:AdobeIms:RefreshBeforeExpiry"] = "2m",
         ["TargetProfileUpdate:AdobeIms:CreateTokenIfMissing"] = "true",
         ["TargetProfileUpdate:Resilience:Enabled"] = "false",
         ["TargetProfileUpdate:Resilience:MaxRetryAttempts"] = "5",
-        ["TargetProfileUpdate:Resilience:BaseDelay"] = "00:00:02",
+        ["TargetProfileUpdate:Resilience:BaseDelay"] = "2s",
         ["TargetProfileUpdate:Resilience:MaxDelay"] = "00:00:09",
         ["TargetProfileUpdate:Resilience:MaxRetryAfter"] = "00:00:40",
-        ["TargetProfileUpdate:Resilience:AttemptTimeout"] = "00:00:03",
+        ["TargetProfileUpdate:Resilience:AttemptTimeout"] = "3000ms",
         ["TargetProfileUpdate:Resilience:TotalTimeout"] = "00:00:45",
         ["TargetProfileUpdate:Resilience:CircuitBreakerEnabled"] = "false",
         ["TargetProfileUpdate:Resilience:CircuitBreakerFailureRatio"] = "0.25",
@@ -169,13 +169,13 @@ public sealed class OptionsBindingTests
     [MemberData(nameof(MalformedValues))]
     public void Bind_MalformedValue_FailsNamingTheKeyWithoutTheValue(string key, string value)
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => Bind(new Dictionary<string, string?>
+        var ex = Assert.Throws<OptionsValidationException>(() => Bind(new Dictionary<string, string?>
         {
             ["TargetProfileUpdate:ClientCode"] = "acme",
             ["TargetProfileUpdate:" + key] = value,
         }));
 
-        Assert.Contains("'TargetProfileUpdate:" + key + "'", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("TargetProfileUpdate:" + key + " ", Assert.Single(ex.Failures), StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", ex.ToString(), StringComparison.Ordinal);
         Assert.Null(ex.InnerException);
     }
