@@ -39,8 +39,9 @@ internal sealed class TargetAccount : IDisposable
         Invoker = new HttpMessageInvoker(
             services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(TargetProfileUpdateServiceCollectionExtensions.HttpClientNameFor(name)),
             disposeHandler: false);
-        Quota = components.Quota?.Invoke(services)
-            ?? (Options.Quota.Enabled ? new SlidingWindowQuota(Options.Quota.PermitLimit, Options.Quota.Window, Time) : null);
+        Quota = Options.Quota.Enabled
+            ? components.Quota?.Invoke(services) ?? new SlidingWindowQuota(Options.Quota.PermitLimit, Options.Quota.Window, Time)
+            : null;
         BulkLimiter = components.BulkLimiter?.Invoke(services)
             ?? new SlidingWindowQuota(BulkCallsPerMinute, TimeSpan.FromMinutes(1), Time, segments: 60);
         _pacer = Options.Quota.RequestsPerSecond is { } rps ? new RequestPacer(rps, Time) : null;
@@ -55,7 +56,7 @@ internal sealed class TargetAccount : IDisposable
     }
 
     /// <summary>Adobe's documented limit of bulk and admin API calls per account: 50 per minute.</summary>
-    public const int BulkCallsPerMinute = 50;
+    public const int BulkCallsPerMinute = ProfileUpdateQuotaOptions.BulkCallsPerMinute;
 
     public string Name { get; }
 
