@@ -37,6 +37,18 @@ public sealed class OptionsBindingTests
         ["TargetProfileUpdate:Resilience:CircuitBreakerMinimumThroughput"] = "12",
         ["TargetProfileUpdate:Resilience:CircuitBreakerSamplingDuration"] = "00:01:00",
         ["TargetProfileUpdate:Resilience:CircuitBreakerBreakDuration"] = "00:00:20",
+        ["TargetProfileUpdate:BulkStatusResilience:Enabled"] = "false",
+        ["TargetProfileUpdate:BulkStatusResilience:MaxRetryAttempts"] = "1",
+        ["TargetProfileUpdate:BulkStatusResilience:BaseDelay"] = "250ms",
+        ["TargetProfileUpdate:BulkStatusResilience:MaxDelay"] = "1s",
+        ["TargetProfileUpdate:BulkStatusResilience:MaxRetryAfter"] = "5s",
+        ["TargetProfileUpdate:BulkStatusResilience:AttemptTimeout"] = "4s",
+        ["TargetProfileUpdate:BulkStatusResilience:TotalTimeout"] = "12s",
+        ["TargetProfileUpdate:BulkStatusResilience:CircuitBreakerEnabled"] = "false",
+        ["TargetProfileUpdate:BulkStatusResilience:CircuitBreakerFailureRatio"] = "0.75",
+        ["TargetProfileUpdate:BulkStatusResilience:CircuitBreakerMinimumThroughput"] = "8",
+        ["TargetProfileUpdate:BulkStatusResilience:CircuitBreakerSamplingDuration"] = "2m",
+        ["TargetProfileUpdate:BulkStatusResilience:CircuitBreakerBreakDuration"] = "40s",
         ["TargetProfileUpdate:Quota:Enabled"] = "false",
         ["TargetProfileUpdate:Quota:PermitLimit"] = "5000",
         ["TargetProfileUpdate:Quota:Window"] = "01:00:00",
@@ -96,6 +108,20 @@ public sealed class OptionsBindingTests
         Assert.Equal(12, r.CircuitBreakerMinimumThroughput);
         Assert.Equal(TimeSpan.FromMinutes(1), r.CircuitBreakerSamplingDuration);
         Assert.Equal(TimeSpan.FromSeconds(20), r.CircuitBreakerBreakDuration);
+
+        var s = o.BulkStatusResilience;
+        Assert.False(s.Enabled);
+        Assert.Equal(1, s.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), s.BaseDelay);
+        Assert.Equal(TimeSpan.FromSeconds(1), s.MaxDelay);
+        Assert.Equal(TimeSpan.FromSeconds(5), s.MaxRetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(4), s.AttemptTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(12), s.TotalTimeout);
+        Assert.False(s.CircuitBreakerEnabled);
+        Assert.Equal(0.75, s.CircuitBreakerFailureRatio);
+        Assert.Equal(8, s.CircuitBreakerMinimumThroughput);
+        Assert.Equal(TimeSpan.FromMinutes(2), s.CircuitBreakerSamplingDuration);
+        Assert.Equal(TimeSpan.FromSeconds(40), s.CircuitBreakerBreakDuration);
 
         var q = o.Quota;
         Assert.False(q.Enabled);
