@@ -12,6 +12,7 @@ namespace TargetProfileUpdate.Redis.Tests.DependencyInjection;
 /// account whose only limit setting is its own <c>Quota:PermitLimit</c> = 3,000, and send 1,500 real updates each to one
 /// emulator (issue 18 item 7: before, <c>UseRedisLimits</c> enforced its own 1,000,000 and all 6,000 were sent).
 /// </summary>
+[Trait("Category", "Slow")] // a real redis-server
 public sealed partial class CrossProcessUpdateTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     private const int Workers = 4;
