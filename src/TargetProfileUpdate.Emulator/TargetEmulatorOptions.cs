@@ -85,6 +85,42 @@ public sealed class TargetEmulatorOptions
     /// <summary>Gets or sets how long an accepted update takes to become visible to profile fetch. Default: zero.</summary>
     public TimeSpan PropagationDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>Gets or sets how long a profile created by a visit (<see cref="TargetEmulator.Visit"/>, <c>POST /_emulator/visits</c>)
+    /// takes to become available to the profile APIs: until then updates for it are dropped and fetch answers 404.
+    /// Default: 2 seconds.</summary>
+    /// <remarks>Adobe: a new profile can take up to about an hour to become available (<c>--realistic</c> uses one hour).</remarks>
+    public TimeSpan ProfileCreationDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets how long a profile lives without activity (a visit, a seed, or a v2 bulk row); then it fetches as
+    /// 404 and drops updates, as an unknown one. Default: 14 days, Adobe's documented default.</summary>
+    /// <remarks>Whether single profile updates count as activity is not documented: the emulator says they do not (inferred).</remarks>
+    public TimeSpan ProfileLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Gets or sets the most external data one profile may hold, in bytes (UTF-8 names and values of its attributes).
+    /// An update or bulk row that would go over it is dropped whole (recorded as <c>dropped-profile-too-large</c>).
+    /// Default: 65,536 (Adobe's documented 64 KB); 0 for no cap.</summary>
+    /// <remarks>The limit is documented; what Adobe does above it, and how it counts bytes, is not (inferred).</remarks>
+    public int MaxProfileBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Gets or sets the IMS organization id the Privacy Service requires in <c>x-gw-ims-org-id</c> (and in
+    /// <c>companyContexts</c>; another organization's jobs end "company context not applicable"). Default: none, meaning any
+    /// organization id is accepted and the one in the header is the emulated one.</summary>
+    public string? ImsOrgId { get; set; }
+
+    /// <summary>Gets or sets how long a Privacy Service job stays <c>processing</c> before it completes (a deletion erases the
+    /// profile then). Default: 2 seconds.</summary>
+    /// <remarks>Adobe: products answer within 30 days (<c>--realistic</c> uses one day).</remarks>
+    public TimeSpan PrivacyProcessingDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets whether the profile endpoints require <c>Authorization: Bearer {profile token}</c> ("Require
+    /// Authentication" in the Target UI), independently of the IMS flow. Default: <see langword="null"/>, meaning required when
+    /// <see cref="AuthorizationToken"/> or <see cref="ImsClientId"/> is set.</summary>
+    public bool? RequireAuthentication { get; set; }
+
+    /// <summary>Gets or sets how long <see cref="AuthorizationToken"/> is valid without the IMS flow; after it the profile
+    /// endpoints answer 403. Default: <see langword="null"/> (it never expires).</summary>
+    public TimeSpan? AuthorizationTokenLifetime { get; set; }
+
     /// <summary>Gets or sets how many received requests are kept for inspection (oldest dropped first). Default: 10,000.</summary>
     public int MaxRecordedRequests { get; set; } = 10_000;
 

@@ -111,10 +111,16 @@ internal static class ProfileEndpoints
         }
 
         // Update only: an unknown profile is answered as a success and silently dropped, as Adobe does.
-        bool applied = !string.IsNullOrEmpty(pcId)
+        var result = !string.IsNullOrEmpty(pcId)
             ? state.TryApply(byPcId: true, pcId, attributes)
             : state.TryApply(byPcId: false, thirdPartyId!, attributes);
-        await AnswerAsync(context, state, rawBody, 200, applied ? "applied" : "dropped-unknown-profile", Success).ConfigureAwait(false);
+        string outcome = result switch
+        {
+            ApplyResult.Applied => "applied",
+            ApplyResult.ProfileTooLarge => "dropped-profile-too-large",
+            _ => "dropped-unknown-profile",
+        };
+        await AnswerAsync(context, state, rawBody, 200, outcome, Success).ConfigureAwait(false);
     }
 
     private static async Task FetchAsync(HttpContext context, EmulatorState state, TargetEmulatorOptions options)

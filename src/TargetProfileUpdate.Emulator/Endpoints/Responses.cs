@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json.Nodes;
@@ -25,7 +26,7 @@ internal static class Responses
             return default;
         }
 
-        if (fault.Kind is EmulatorFaultKind.BatchRefused or EmulatorFaultKind.BatchStuck)
+        if (fault.Kind is EmulatorFaultKind.BatchRefused or EmulatorFaultKind.BatchStuck or EmulatorFaultKind.PrivacyJobFailed)
         {
             return new FaultOutcome(false, fault);
         }
@@ -77,17 +78,17 @@ internal static class Responses
         return false;
     }
 
-    public static async Task AnswerAsync(HttpContext context, EmulatorState state, string rawBody, int status, string outcome, string body, string contentType = "text/plain; charset=utf-8")
+    public static async Task AnswerAsync(HttpContext context, EmulatorState state, string rawBody, int status, string outcome, string body, string contentType = "text/plain; charset=utf-8", IReadOnlyList<string>? notes = null)
     {
-        RequestRecorder.Record(state, context, rawBody, status, outcome);
+        RequestRecorder.Record(state, context, rawBody, status, outcome, notes);
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
         await context.Response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    public static async Task AnswerJsonAsync(HttpContext context, EmulatorState state, string rawBody, int status, string outcome, JsonNode json, string contentType = "application/json; charset=utf-8")
+    public static async Task AnswerJsonAsync(HttpContext context, EmulatorState state, string rawBody, int status, string outcome, JsonNode json, string contentType = "application/json; charset=utf-8", IReadOnlyList<string>? notes = null)
     {
-        RequestRecorder.Record(state, context, rawBody, status, outcome);
+        RequestRecorder.Record(state, context, rawBody, status, outcome, notes);
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
         await context.Response.WriteAsync(json.ToJsonString(), context.RequestAborted).ConfigureAwait(false);

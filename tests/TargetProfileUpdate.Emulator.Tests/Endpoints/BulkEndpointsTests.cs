@@ -11,7 +11,7 @@ public sealed class BulkEndpointsTests
     private static readonly long StartMs = Wire.Start.ToUnixTimeMilliseconds();
 
     [Fact]
-    public async Task BatchUpdateV2_AnswersTheExactXml_WithAStatusUrlOnTheEmulatorsOwnAddress()
+    public async Task BatchUpdateV2_AnswersTheExactXml_WithAStatusUrlAtAdobesDocumentedPath()
     {
         await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { TimeProvider = Wire.Clock() });
         using var http = Wire.Client(emulator);
@@ -19,12 +19,12 @@ public sealed class BulkEndpointsTests
         var (status, body) = await Wire.BatchUpdateAsync(http, "thirdPartyId,tier\ncrm-1,gold\n");
 
         Assert.Equal(200, status);
-        string url = $"{emulator.BaseAddress}m2/demo/v2/profile/batchStatus?batchId=demo-{StartMs}-1";
+        string url = $"{emulator.BaseAddress}m2/demo/profile/batchStatus?batchId=demo-{StartMs}-1";
         Assert.Equal($"<response><success>true</success><batchStatus>{url}</batchStatus><message>Batch submitted for processing</message></response>", body);
     }
 
     [Fact]
-    public async Task BatchUpdateV1_AnswersAStatusUrlWithoutV2()
+    public async Task BatchUpdateV1_AnswersTheSameStatusPathAsV2()
     {
         await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { TimeProvider = Wire.Clock() });
         emulator.SeedProfile(pcId: "pc-1");

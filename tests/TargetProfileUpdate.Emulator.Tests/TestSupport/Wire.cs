@@ -56,7 +56,7 @@ internal static class Wire
         string ims = await ImsAccessTokenAsync(http);
         using var request = AdminToken(method ?? HttpMethod.Get, ims);
         using var response = await http.SendAsync(request);
-        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(request.Method == HttpMethod.Post ? 201 : 200, (int)response.StatusCode);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["accessToken"]!.GetValue<string>();
     }
 
