@@ -84,19 +84,23 @@ public sealed class TargetEmulator : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddProvider(new EmulatorPipeline.BadRequestLoggerProvider(state));
         builder.WebHost.UseUrls(options.Url);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // Let the emulator's own limits (414/413) decide, not Kestrel's defaults.
-            kestrel.Limits.MaxRequestLineSize = Math.Max(64 * 1024, options.MaxGetRequestBytes + 8 * 1024);
-            kestrel.Limits.MaxRequestBufferSize = Math.Max(1024 * 1024, options.MaxGetRequestBytes * 2L);
-            kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(64 * 1024, options.MaxGetRequestBytes + 16 * 1024);
-            kestrel.Limits.MaxRequestBodySize = Math.Max(1024 * 1024, options.MaxPostRequestBytes * 2L);
+            // Kestrel's limits sit far above the emulator's own, so the emulator answers (and records) 414, 431 and 413 itself.
+            kestrel.Limits.MaxRequestLineSize = 1024 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 1024 * 1024;
+            kestrel.Limits.MaxRequestHeaderCount = 1000;
+            kestrel.Limits.MaxRequestBufferSize = 4 * 1024 * 1024;
+            kestrel.Limits.MaxRequestBodySize = null;
             kestrel.AddServerHeader = false;
         });
         builder.Services.Configure<JsonOptions>(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         var app = builder.Build();
+        EmulatorPipeline.Use(app, state);
         ProfileEndpoints.Map(app, state, options);
         AuthEndpoints.Map(app, state);
         BulkEndpoints.Map(app, state, options);
@@ -172,7 +176,7 @@ public sealed class TargetEmulator : IAsyncDisposable
     /// <returns>A snapshot, ordered by PC id.</returns>
     public IReadOnlyList<EmulatedProfile> GetProfiles() => _state.Profiles();
 
-    /// <summary>Gets the requests received since start or reset (at most <see cref="TargetEmulatorOptions.MaxRecordedRequests"/>).</summary>
+    /// <summary>Gets the requests received since start, reset or <see cref="BeginScenario"/> (at most <see cref="TargetEmulatorOptions.MaxRecordedRequests"/>).</summary>
     /// <returns>A snapshot, in arrival order.</returns>
     public IReadOnlyList<RecordedRequest> GetRequests() => _state.Requests();
 
@@ -187,6 +191,11 @@ public sealed class TargetEmulator : IAsyncDisposable
             _state.EnqueueFault(fault);
         }
     }
+
+    /// <summary>Starts a new scenario: forgets the recorded requests and scripted faults and restarts the call numbers
+    /// (<see cref="RecordedRequest.Sequence"/>, <see cref="EmulatorFault.CallNumber"/>) and counters at zero, keeping profiles,
+    /// tokens, batches, privacy jobs and quota windows. Same as <c>POST /_emulator/scenario</c>.</summary>
+    public void BeginScenario() => _state.BeginScenario();
 
     /// <summary>Returns to the start state: seeded profiles only, no requests, fresh quota windows, no scripted faults, no batches,
     /// zeroed counters, the first profile token.</summary>

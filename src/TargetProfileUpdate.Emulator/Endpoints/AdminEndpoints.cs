@@ -44,7 +44,12 @@ internal static class AdminEndpoints
             var faults = await ReadFaultsAsync(context).ConfigureAwait(false);
             if (faults is null)
             {
-                return Results.BadRequest(new { message = "Expected a fault object or an array of them, for example {\"kind\":\"Status\",\"statusCode\":503}." });
+                return Results.BadRequest(new
+                {
+                    message = "Expected a fault object or an array of them, for example {\"kind\":\"Status\",\"statusCode\":503}. See docs/emulator.md (Faults) for each kind's fields.",
+                    kinds = Enum.GetNames<EmulatorFaultKind>(),
+                    targets = Enum.GetNames<EmulatorFaultTarget>(),
+                });
             }
 
             foreach (var fault in faults)
@@ -59,6 +64,12 @@ internal static class AdminEndpoints
             state.ClearFaults();
             return Results.NoContent();
         });
+        app.MapPost("/_emulator/scenario", () =>
+        {
+            state.BeginScenario();
+            return Results.NoContent();
+        });
+        app.MapGet("/_emulator/attributes", () => Results.Json(state.AttributeNames(), Json));
         app.MapDelete("/_emulator", () =>
         {
             state.Reset();
@@ -124,6 +135,12 @@ internal static class AdminEndpoints
         try
         {
             using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            var elements = document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.EnumerateArray().ToList() : [document.RootElement];
+            if (elements.Any(e => e.ValueKind != JsonValueKind.Object || !e.EnumerateObject().Any(p => p.Name.Equals("kind", StringComparison.OrdinalIgnoreCase))))
+            {
+                return null;
+            }
+
             return document.RootElement.ValueKind switch
             {
                 JsonValueKind.Array => document.RootElement.EnumerateArray().Select(e => e.Deserialize<EmulatorFault>(Json)!).ToList(),

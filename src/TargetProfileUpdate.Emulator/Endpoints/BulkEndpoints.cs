@@ -64,7 +64,7 @@ internal static class BulkEndpoints
             return;
         }
 
-        var body = await BatchBodyReader.ReadAsync(context.Request.BodyReader, options.BulkMaxBytes, options.BulkMaxRows, context.RequestAborted).ConfigureAwait(false);
+        var body = await BatchBodyReader.ReadAsync(context.Request.Body, options.BulkMaxBytes, options.BulkMaxRows, context.RequestAborted).ConfigureAwait(false);
         if (body.Error is { } error)
         {
             await XmlAsync(context, state, 200, "batch-refused", Refusal(error)).ConfigureAwait(false);
@@ -152,7 +152,9 @@ internal static class BulkEndpoints
 
         string xml = "<response><success>true</success><batchStatus>" + SecurityElement.Escape(statusUrl.AbsoluteUri)
             + "</batchStatus><message>" + SubmittedMessage + "</message></response>";
-        await XmlAsync(context, state, 200, stuck ? "fault:batch-stuck" : "batch-submitted", xml).ConfigureAwait(false);
+        var notes = new List<string>(body.Notes) { "inferred: the batchStatus host is the emulator's own; Adobe names an edge host" };
+        string outcome = stuck ? "fault:batch-stuck" : body.Notes.Count > 0 ? "batch-submitted-partly" : "batch-submitted";
+        await XmlAsync(context, state, 200, outcome, xml, notes).ConfigureAwait(false);
     }
 
     private static async Task BatchStatusAsync(HttpContext context, string clientCode, EmulatorState state, TargetEmulatorOptions options)
@@ -238,6 +240,6 @@ internal static class BulkEndpoints
     private static string NotKept(HttpContext context) =>
         string.Create(CultureInfo.InvariantCulture, $"(bulk body of {context.Request.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} bytes; not kept)");
 
-    private static Task XmlAsync(HttpContext context, EmulatorState state, int status, string outcome, string xml) =>
-        Responses.AnswerAsync(context, state, NotKept(context), status, outcome, xml, XmlContentType);
+    private static Task XmlAsync(HttpContext context, EmulatorState state, int status, string outcome, string xml, IReadOnlyList<string>? notes = null) =>
+        Responses.AnswerAsync(context, state, NotKept(context), status, outcome, xml, XmlContentType, notes);
 }

@@ -41,6 +41,7 @@ internal static class RequestRecorder
 
     public static void Record(EmulatorState state, HttpContext context, string rawBody, int status, string outcome, IReadOnlyList<string>? notes = null)
     {
+        context.Items[EmulatorPipeline.RecordedKey] = true;
         string target = RawTarget(context);
         int q = target.IndexOf('?', StringComparison.Ordinal);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

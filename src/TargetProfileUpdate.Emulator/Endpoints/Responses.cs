@@ -63,6 +63,26 @@ internal static class Responses
         }
     }
 
+    /// <summary>The note recorded when the literal <c>client</c> stands for the client code.</summary>
+    public const string ClientAliasNote = "inferred: the literal 'client' (as Adobe's docs print the path) is accepted as an alias of the client code; real tenants put their client code there";
+
+    /// <summary>Whether <paramref name="value"/> is the emulated client code, or the literal <c>client</c> of Adobe's docs (an alias, noted).</summary>
+    public static bool IsClientCode(string value, TargetEmulatorOptions options, List<string> notes)
+    {
+        if (string.Equals(value, options.ClientCode, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (string.Equals(value, "client", StringComparison.Ordinal))
+        {
+            notes.Add(ClientAliasNote);
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>Whether the request carries what the profile endpoints require (see <see cref="TokenStore.IsAuthorized"/>).</summary>
     public static bool Authorized(HttpRequest request, EmulatorState state) => state.Tokens.IsAuthorized(request.Headers.Authorization.ToString());
 

@@ -114,6 +114,21 @@ internal sealed class EmulatorState
         }
     }
 
+    /// <summary>A new scenario: no requests, no faults, call numbers and counters from zero; profiles, tokens and batches stay.</summary>
+    public void BeginScenario()
+    {
+        _requests.Clear();
+        ClearFaults();
+        Tokens.ResetCounters();
+        Interlocked.Exchange(ref _sequence, 0);
+        Interlocked.Exchange(ref _applied, 0);
+        Interlocked.Exchange(ref _dropped, 0);
+        for (int i = 0; i < _calls.Length; i++)
+        {
+            Interlocked.Exchange(ref _calls[i], 0);
+        }
+    }
+
     /// <summary>Creates the profile if needed (or revives an expired or erased one) and sets the given attributes at once
     /// (no propagation delay). Counts as activity.</summary>
     public EmulatedProfile Upsert(string? pcId, string? thirdPartyId, IEnumerable<KeyValuePair<string, string>> attributes, string? marketingCloudVisitorId = null)

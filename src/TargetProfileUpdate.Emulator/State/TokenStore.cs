@@ -52,6 +52,12 @@ internal sealed class TokenStore
 
     public void CountAdminCall() => Interlocked.Increment(ref _adminCalls);
 
+    public void ResetCounters()
+    {
+        Interlocked.Exchange(ref _imsCalls, 0);
+        Interlocked.Exchange(ref _adminCalls, 0);
+    }
+
     public void Reset()
     {
         _imsTokens.Clear();
