@@ -133,6 +133,7 @@ public sealed class BulkTests : IDisposable
             MaxRecordedRequests = 100,
             BulkMaxRows = bulkMaxRows,
             BatchProcessingDelay = processingDelay,
+            PropagationDelay = TimeSpan.Zero,
             MaxRetainedBatches = 1_000,
             BulkCallsPerMinute = 10_000,
         });

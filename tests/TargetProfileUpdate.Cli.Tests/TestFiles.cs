@@ -36,7 +36,7 @@ internal sealed class TestFiles : IDisposable
 
     public static async Task<TargetEmulator> StartEmulatorAsync(int profiles)
     {
-        var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "clitest", MaxRecordedRequests = 100 });
+        var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "clitest", MaxRecordedRequests = 100 });
         for (int i = 0; i < profiles; i++)
         {
             emulator.SeedProfile(pcId: "pc-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), thirdPartyId: Id(i));

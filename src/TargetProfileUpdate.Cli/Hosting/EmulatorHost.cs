@@ -31,7 +31,8 @@ internal static class EmulatorHost
     /// <summary>Starts an in-process emulator on a free loopback port, seeded with <see cref="DemoProfiles"/>.</summary>
     public static async Task<TargetEmulator> StartEmbeddedAsync(string clientCode, CancellationToken cancellationToken)
     {
-        var options = new TargetEmulatorOptions { ClientCode = clientCode };
+        // The embedded emulator lives for one command: delays would only make that command wait, so they are zero here.
+        var options = new TargetEmulatorOptions { ClientCode = clientCode, PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero };
         foreach (var seed in DemoProfiles)
         {
             options.Profiles.Add(seed);

@@ -187,7 +187,7 @@ public sealed class ImsFlowTests
         await rig.Client.UpdateAsync(Update("silver"));
 
         var admin = rig.Emulator.GetRequests().Where(r => r.Path == "/acme/target/authentication/token").Select(r => (r.Method, r.StatusCode));
-        Assert.Equal([("GET", 404), ("POST", 200)], admin);
+        Assert.Equal([("GET", 404), ("POST", 201)], admin);
         Assert.NotNull(rig.Emulator.ProfileToken);
         Assert.Equal("silver", rig.Emulator.FindByThirdPartyId("crm-1")!.Attributes["tier"].Value);
     }
