@@ -135,6 +135,11 @@ internal sealed class EmulatorState
     {
         long now = Now.UtcTicks;
         var profile = FindOrCreate(pcId, thirdPartyId, marketingCloudVisitorId, now, visibleFrom: now, out _);
+        lock (_createGate)
+        {
+            EnsurePcId(profile);
+        }
+
         lock (profile)
         {
             profile.LastActivity = now;

@@ -58,6 +58,20 @@ public sealed class FetchEndpointTests
         Assert.Contains("\"visitorId\":\"pc-1\"", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SeedProfile_ByThirdPartyIdOnly_GetsAGeneratedPcId_ThatFetchFinds()
+    {
+        await using var emulator = await TargetEmulator.StartAsync();
+        var seeded = emulator.SeedProfile(thirdPartyId: "crm-9");
+        using var http = Wire.Client(emulator);
+
+        var (status, body) = await Wire.FetchAsync(http, "rest/v1/profiles/" + seeded.PcId + "?client=demo");
+
+        Assert.Matches("^[0-9]+-[0-9]+\\.01_00$", seeded.PcId);
+        Assert.Equal(200, status);
+        Assert.Contains("\"visitorId\":\"" + seeded.PcId + "\"", body, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("a/b", "a%2Fb")]
     [InlineData("a?b", "a%3Fb")]
