@@ -29,6 +29,13 @@ var upload = await provider.GetRequiredService<IBulkProfileUpdateClient>().Uploa
     [ProfileUpdate.ForThirdPartyId("crm-aot-bulk").Set("compiled", "bulk")]);
 Console.WriteLine($"BULK {upload.Sent} {upload.Batches.Count}");
 
+// A typed schema: ToUpdate and FromProfile are generated at compile time (no reflection).
+var schemaResult = await provider.GetRequiredService<IProfileUpdateClient>().UpdateAsync(
+    new AotCustomer { LoyaltyTier = "gold", LifetimeValue = 1234.50m, Visits = 3, Tier = AotTier.Gold, LastSeen = DateTimeOffset.UnixEpoch }
+        .ToUpdate(ProfileId.FromThirdPartyId("crm-aot")));
+var read = AotCustomer.FromProfile((await provider.GetRequiredService<IProfileFetchClient>().GetProfileAsync(ProfileId.FromThirdPartyId("crm-aot")))!);
+Console.WriteLine($"SCHEMA {schemaResult.HttpMethod} {read.LoyaltyTier} {read.Visits} {read.Tier}");
+
 var fake = new FakeProfileUpdateClient();
 await fake.UpdateAsync(ProfileUpdate.ForPcId("pc-1").Set("a", 1));
 Console.WriteLine($"FAKE {fake.Updates.Count}");

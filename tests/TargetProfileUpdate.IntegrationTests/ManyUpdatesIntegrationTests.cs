@@ -5,6 +5,7 @@ namespace TargetProfileUpdate.IntegrationTests;
 
 public sealed class ManyUpdatesIntegrationTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task TenThousandUpdatesWithRandomFaults_EndAcceptedOrReportedFailed_NoneLost()
     {

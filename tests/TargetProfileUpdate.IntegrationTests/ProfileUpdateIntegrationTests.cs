@@ -212,6 +212,7 @@ public sealed class ProfileUpdateIntegrationTests
         Assert.Empty(elsewhere.GetRequests());
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task ConnectionDroppedMidRequest_IsRetried()
     {

@@ -44,6 +44,12 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
         Assert.Contains($"lib/net10.0/{id}.dll", entries);
         Assert.Contains($"lib/net8.0/{id}.xml", entries);
         Assert.True(File.Exists(Path.Combine(_packages.Feed, $"{id}.{_packages.Version}.snupkg")), "symbol package");
+        if (id == "TargetProfileUpdate")
+        {
+            // The [ProfileAttributes] source generator ships inside the package, as System.Text.Json's does.
+            Assert.Contains("analyzers/dotnet/cs/TargetProfileUpdate.Generators.dll", entries);
+            Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -95,6 +101,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
         Assert.True(exitCode == 0, output);
         Assert.Contains("REAL GET Request successfully submitted", output, StringComparison.Ordinal);
         Assert.Contains("FAKE ok", output, StringComparison.Ordinal);
+        Assert.Contains("SCHEMA lastStore,lastBasketValue", output, StringComparison.Ordinal);
         Assert.Contains("REDIS prefix=targetprofileupdate:demo: shared=True", output, StringComparison.Ordinal);
         var profile = emulator.FindByThirdPartyId("crm-pkg")!;
         Assert.Equal("Store 7", profile.Attributes["lastStore"].Value);
@@ -191,6 +198,8 @@ public sealed class AotSmokeTests
         Assert.Contains("FAKE 1", text, StringComparison.Ordinal);
         Assert.Contains("FETCH native", text, StringComparison.Ordinal);
         Assert.Contains("BULK 1 1", text, StringComparison.Ordinal);
+        Assert.Contains("SCHEMA GET gold 3 Gold", text, StringComparison.Ordinal);
+        Assert.Equal("1234.50", emulator.FindByThirdPartyId("crm-aot")!.Attributes["lifetimeValue"].Value);
         Assert.Equal("Zürich 東京", emulator.FindByThirdPartyId("crm-aot")!.Attributes["ünïcode"].Value);
     }
 }

@@ -6,6 +6,7 @@ using TargetProfileUpdate.Redis.Tests.TestSupport;
 
 namespace TargetProfileUpdate.Redis.Tests;
 
+[Trait("Category", "Slow")] // a real redis-server
 public sealed partial class CrossProcessTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     private const int Workers = 4;

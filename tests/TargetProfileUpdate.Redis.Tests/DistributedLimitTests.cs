@@ -4,6 +4,7 @@ using TargetProfileUpdate.Redis.Tests.TestSupport;
 
 namespace TargetProfileUpdate.Redis.Tests;
 
+[Trait("Category", "Slow")] // a real redis-server
 public sealed class DistributedLimitTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     [Fact]

@@ -7,6 +7,7 @@ using TargetProfileUpdate.Redis.Tests.TestSupport;
 namespace TargetProfileUpdate.Redis.Tests;
 
 /// <summary>Each test owns its Redis, because each kills it.</summary>
+[Trait("Category", "Slow")] // a real redis-server
 public sealed class FailoverTests
 {
     [Fact]

@@ -53,6 +53,7 @@ internal static class ImportCommand
         command.Options.Add(batchRows);
         command.Options.Add(batchBytes);
         command.Options.Add(poll);
+        command.Options.Add(LintCommand.CreateNoLintOption());
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             parseResult,
             new Settings(
@@ -122,6 +123,7 @@ internal static class ImportCommand
         await using (session.ConfigureAwait(false))
         {
             var inspection = CsvInspector.Inspect(settings.Path, settings.SkipInvalid);
+            LintCommand.BeforeImport(parseResult.GetValue<bool>(LintCommand.NoLintName), settings.Path, inspection);
             var ledger = new ImportLedger(inspection);
             bool useBulk = ChooseBulk(settings.Via, inspection.Layout.IdKind, ledger.Rows - ledger.Invalid);
             var apiVersion = settings.ApiVersion switch

@@ -38,6 +38,9 @@ internal sealed class TargetSession : IAsyncDisposable
     /// <summary>Gets the Bulk Profile Update client.</summary>
     public IBulkProfileUpdateClient BulkClient => _services.GetRequiredService<IBulkProfileUpdateClient>();
 
+    /// <summary>Gets the tenant's attribute catalog (Admin API, IMS credentials).</summary>
+    public IProfileAttributeCatalog AttributeCatalog => _services.GetRequiredService<IProfileAttributeCatalog>();
+
     /// <summary>Builds the options and the clients; a configuration problem becomes a <see cref="UsageException"/>.</summary>
     /// <param name="parseResult">The parsed command line.</param>
     /// <param name="tune">Command-specific settings (connections for an import), applied last.</param>

@@ -35,6 +35,7 @@ internal sealed class BulkBatcher : IDisposable
     private readonly int _maxRows;
     private readonly int _maxBytes;
     private readonly List<BulkRowRejection> _rejections = [];
+    private readonly ProfileAttributeLinter? _linter;
 
     // The batch being built.
     // Each column's index and its name's encoded length (so a known name is never scanned again).
@@ -59,10 +60,11 @@ internal sealed class BulkBatcher : IDisposable
 
     private ProfileIdKind? _kind;
 
-    public BulkBatcher(int maxRowsPerBatch, int maxBytesPerBatch)
+    public BulkBatcher(int maxRowsPerBatch, int maxBytesPerBatch, ProfileAttributeLinter? linter = null)
     {
         _maxRows = maxRowsPerBatch;
         _maxBytes = maxBytesPerBatch;
+        _linter = linter;
     }
 
     private enum AddResult
@@ -155,7 +157,8 @@ internal sealed class BulkBatcher : IDisposable
             return ForbiddenThirdPartyIdCharacter;
         }
 
-        return update.AttributeList.Count == 0 ? NoAttributes : null;
+        // Target's attribute rules (the account's Linting mode): Strict rejects the row, Warn logs once per name.
+        return update.AttributeList.Count == 0 ? NoAttributes : _linter?.RejectionReason(update);
     }
 
     private AddResult TryAdd(ProfileUpdate update, long index)

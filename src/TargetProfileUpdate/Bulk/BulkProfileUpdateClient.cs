@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 using TargetProfileUpdate.Bulk;
 using TargetProfileUpdate.DependencyInjection;
 using TargetProfileUpdate.Diagnostics;
@@ -29,6 +30,7 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
     private readonly TargetAccount _account;
     private readonly Uri _v1;
     private readonly Uri _v2;
+    private readonly ProfileAttributeLinter _linter;
 
     internal BulkProfileUpdateClient(TargetAccount account)
     {
@@ -36,6 +38,7 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
         string prefix = account.BaseAddress.AbsoluteUri + "m2/" + account.Options.ClientCode;
         _v1 = new Uri(prefix + "/profile/batchUpdate", UriKind.Absolute);
         _v2 = new Uri(prefix + "/v2/profile/batchUpdate", UriKind.Absolute);
+        _linter = new ProfileAttributeLinter(account.Options.Linting, account.LoggerFactory.CreateLogger<BulkProfileUpdateClient>());
     }
 
     /// <inheritdoc />
@@ -53,7 +56,7 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
         string outcome = "failed";
         try
         {
-            var result = await BulkUploader.UploadAsync(updates, options, (batch, ct) => SubmitAsync(batch, version, ct), cancellationToken).ConfigureAwait(false);
+            var result = await BulkUploader.UploadAsync(updates, options, (batch, ct) => SubmitAsync(batch, version, ct), cancellationToken, _linter).ConfigureAwait(false);
             outcome = "accepted";
             if (activity is not null)
             {

@@ -24,18 +24,18 @@ internal delegate ValueTask<BulkBatch> BulkBatchSubmitter(EncodedBatch batch, Ca
 /// </remarks>
 internal static class BulkUploader
 {
-    public static Task<BulkUploadResult> UploadAsync(IAsyncEnumerable<ProfileUpdate> updates, BulkUploadOptions? options, BulkBatchSubmitter submit, CancellationToken cancellationToken)
+    public static Task<BulkUploadResult> UploadAsync(IAsyncEnumerable<ProfileUpdate> updates, BulkUploadOptions? options, BulkBatchSubmitter submit, CancellationToken cancellationToken, ProfileAttributeLinter? linter = null)
     {
         ArgumentNullException.ThrowIfNull(updates);
         ArgumentNullException.ThrowIfNull(submit);
         options ??= new BulkUploadOptions();
         options.Validate();
-        return RunAsync(updates, options.MaxRowsPerBatch, options.MaxBytesPerBatch, options.Progress, submit, cancellationToken);
+        return RunAsync(updates, options.MaxRowsPerBatch, options.MaxBytesPerBatch, options.Progress, submit, linter, cancellationToken);
     }
 
-    private static async Task<BulkUploadResult> RunAsync(IAsyncEnumerable<ProfileUpdate> updates, int maxRows, int maxBytes, IProgress<BulkUploadProgress>? progress, BulkBatchSubmitter submit, CancellationToken cancellationToken)
+    private static async Task<BulkUploadResult> RunAsync(IAsyncEnumerable<ProfileUpdate> updates, int maxRows, int maxBytes, IProgress<BulkUploadProgress>? progress, BulkBatchSubmitter submit, ProfileAttributeLinter? linter, CancellationToken cancellationToken)
     {
-        using var batcher = new BulkBatcher(maxRows, maxBytes);
+        using var batcher = new BulkBatcher(maxRows, maxBytes, linter);
         var accepted = new List<BulkBatch>();
         long sent = 0;
         long bytes = 0;

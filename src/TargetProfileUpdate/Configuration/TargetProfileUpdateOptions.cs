@@ -47,6 +47,12 @@ public sealed class TargetProfileUpdateOptions
     [Range(1, 10_000)]
     public int MaxConnectionsPerServer { get; set; } = 100;
 
+    /// <summary>Gets or sets what the clients do, before sending, with an update or bulk row that breaks Target's attribute rules
+    /// (reserved names, names that differ only by case, empty values, the 64 KB budget, …; docs/profile-contract.md).
+    /// Default: <see cref="ProfileLintMode.Warn"/> (sent, and logged once per attribute name).</summary>
+    [EnumDataType(typeof(ProfileLintMode), ErrorMessage = OptionKeys.Root + "Linting must be Warn, Strict or Off.")]
+    public ProfileLintMode Linting { get; set; } = ProfileLintMode.Warn;
+
     /// <summary>Gets the Adobe IMS credentials used to fetch and refresh the profile API token automatically
     /// (used when <see cref="AdobeImsOptions.ClientId"/> is set; otherwise <see cref="AuthorizationToken"/> is sent as is).</summary>
     [Required(ErrorMessage = OptionKeys.Root + "AdobeIms must not be null.")]
@@ -86,6 +92,7 @@ public sealed class TargetProfileUpdateOptions
         target.MaxGetRequestBytes = MaxGetRequestBytes;
         target.MaxPostRequestBytes = MaxPostRequestBytes;
         target.MaxConnectionsPerServer = MaxConnectionsPerServer;
+        target.Linting = Linting;
         target.AdobeIms = AdobeIms;
         target.Resilience = Resilience;
         target.Quota = Quota;
@@ -95,5 +102,5 @@ public sealed class TargetProfileUpdateOptions
     /// <returns>A summary that is safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, Quota = {{ {Quota} }}");
+        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, Linting = {Linting}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, Quota = {{ {Quota} }}");
 }

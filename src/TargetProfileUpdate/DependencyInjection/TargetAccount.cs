@@ -77,6 +77,9 @@ internal sealed class TargetAccount : IDisposable
 
     public RateLimiter BulkLimiter { get; }
 
+    /// <summary>The circuit breaker state of each endpoint whose sender exists (read by the health check).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, Polly.CircuitBreaker.CircuitBreakerStateProvider> Breakers { get; } = new();
+
     public ProfileApiSender UpdateSender => _update.Value;
 
     public ProfileApiSender FetchSender => _fetch.Value;
@@ -106,7 +109,8 @@ internal sealed class TargetAccount : IDisposable
     private ProfileApiSender CreateSender(string endpoint, RateLimiter? limiter, RequestPacer? pacer, IProfileApiTokenProvider? tokens, ProfileUpdateResilienceOptions? resilience = null)
     {
         var logger = LoggerFactory.CreateLogger("TargetProfileUpdate");
-        var pipeline = ProfileApiPipelineFactory.Create(endpoint, resilience ?? Options.Resilience, limiter, pacer, Time, logger, Telemetry);
+        var breaker = Breakers.GetOrAdd(endpoint, static _ => new Polly.CircuitBreaker.CircuitBreakerStateProvider());
+        var pipeline = ProfileApiPipelineFactory.Create(endpoint, resilience ?? Options.Resilience, limiter, pacer, Time, logger, Telemetry, breaker);
         return new ProfileApiSender(endpoint, Invoker, pipeline, tokens, Time);
     }
 

@@ -87,4 +87,21 @@ public sealed class TargetProfileUpdateBuilder
         Services.Configure<AccountComponents>(Name, c => c.BulkLimiter = factory);
         return this;
     }
+
+    /// <summary>
+    /// Turns on delivery assurance for the account: updates for profiles that do not exist yet are deferred (held and sent
+    /// once they exist) or rejected, and a sample of accepted updates is read back (see <see cref="ProfileDeliveryOptions"/>
+    /// and docs/delivery.md). Deferred updates wait in an in-memory store unless another is registered (for example
+    /// <c>UseRedisDeliveryStore</c>); they are re-checked by a hosted service, or by <see cref="ProfileDeliveryWorker.RunOnceAsync"/>.
+    /// Calling it again only adds configuration.
+    /// </summary>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public TargetProfileUpdateBuilder UseDeliveryAssurance(Action<ProfileDeliveryOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Delivery.DeliveryRegistration.Add(this, configure);
+        return this;
+    }
 }

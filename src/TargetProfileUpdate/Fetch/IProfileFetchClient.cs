@@ -17,4 +17,36 @@ public interface IProfileFetchClient
     /// <exception cref="ProfileApiAuthenticationException">The token was refused (401/403) or could not be obtained.</exception>
     /// <exception cref="ProfileApiException">The call failed (status, timeout, connection, an answer over the size cap).</exception>
     Task<TargetProfile?> GetProfileAsync(ProfileId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the update's profile back and says, per attribute, whether the value landed, is missing, or was superseded by
+    /// another writer; or that the profile is missing. Without the send time a different value counts as missing: use the
+    /// overload with <c>sentAt</c> to tell superseded values apart. Adobe applies most updates within an hour, some within 24.
+    /// </summary>
+    /// <param name="update">The update that was sent.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What the profile holds.</returns>
+    /// <exception cref="System.ArgumentNullException"><paramref name="update"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ProfileApiException">The fetch failed.</exception>
+#pragma warning disable RS0027 // VerifyAsync(update) is the contract; sentAt is a separate overload, never an optional parameter, so no call changes binding.
+    Task<ProfileVerificationResult> VerifyAsync(ProfileUpdate update, CancellationToken cancellationToken = default) =>
+        VerifyAsync(update, null, cancellationToken);
+#pragma warning restore RS0027
+
+    /// <summary>
+    /// Reads the update's profile back and says, per attribute, whether the value landed, is missing, or holds another
+    /// value written after <paramref name="sentAt"/> (superseded); or that the profile is missing.
+    /// </summary>
+    /// <param name="update">The update that was sent.</param>
+    /// <param name="sentAt">When it was sent, or <see langword="null"/> when unknown (a different value then counts as missing).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What the profile holds.</returns>
+    /// <exception cref="System.ArgumentNullException"><paramref name="update"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ProfileApiException">The fetch failed.</exception>
+    async Task<ProfileVerificationResult> VerifyAsync(ProfileUpdate update, System.DateTimeOffset? sentAt, CancellationToken cancellationToken)
+    {
+        System.ArgumentNullException.ThrowIfNull(update);
+        var profile = await GetProfileAsync(update.Id, cancellationToken).ConfigureAwait(false);
+        return ProfileVerificationResult.Compare(update, profile, sentAt);
+    }
 }

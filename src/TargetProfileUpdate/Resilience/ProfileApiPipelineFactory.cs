@@ -34,7 +34,8 @@ internal static class ProfileApiPipelineFactory
         RequestPacer? pacer,
         TimeProvider timeProvider,
         ILogger logger,
-        ProfileUpdateTelemetry telemetry)
+        ProfileUpdateTelemetry telemetry,
+        CircuitBreakerStateProvider? breakerState = null)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
         {
@@ -71,6 +72,7 @@ internal static class ProfileApiPipelineFactory
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 Name = "CircuitBreaker",
+                StateProvider = breakerState,
                 FailureRatio = options.CircuitBreakerFailureRatio,
                 MinimumThroughput = options.CircuitBreakerMinimumThroughput,
                 SamplingDuration = options.CircuitBreakerSamplingDuration,

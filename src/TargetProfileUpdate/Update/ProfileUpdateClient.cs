@@ -42,6 +42,7 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
     private readonly int _maxGetBytes;
     private readonly int _maxPostBytes;
     private readonly ProfileUpdateTelemetry _telemetry;
+    private readonly ProfileAttributeLinter _linter;
     private int _disposed;
 
     /// <summary>
@@ -75,6 +76,7 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         var options = account.Options;
         _logger = account.LoggerFactory.CreateLogger<ProfileUpdateClient>();
         _telemetry = account.Telemetry;
+        _linter = new ProfileAttributeLinter(options.Linting, _logger);
         _updateUrl = account.BaseAddress.AbsoluteUri + "m2/" + options.ClientCode + "/profile/update";
         _updateUri = new Uri(_updateUrl, UriKind.Absolute);
         _method = options.Method;
@@ -91,6 +93,8 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         {
             throw new ArgumentException("A profile update must set at least one attribute; nothing was sent.", nameof(update));
         }
+
+        _linter.Enforce(update);
 
         if (cancellationToken.IsCancellationRequested)
         {

@@ -30,10 +30,22 @@ public sealed class ProfileUpdateResult
         RequestBytes = requestBytes;
     }
 
+    private ProfileUpdateResult(string message)
+    {
+        Message = message;
+        HttpMethod = HttpMethod.Get;
+        Delivery = ProfileUpdateDelivery.Deferred;
+    }
+
+    /// <summary>Gets whether the update was sent (and accepted) or deferred until its profile exists
+    /// (<see cref="UnknownProfileHandling.Defer"/>). A deferred update is neither accepted nor failed: no request was made
+    /// (<see cref="Attempts"/> and <see cref="RequestBytes"/> are 0).</summary>
+    public ProfileUpdateDelivery Delivery { get; }
+
     /// <summary>Gets the server's message, for example <c>Request successfully submitted</c>.</summary>
     public string Message { get; }
 
-    /// <summary>Gets the HTTP method that was used (GET or POST).</summary>
+    /// <summary>Gets the HTTP method that was used (GET or POST); GET for a deferred update, which sent nothing.</summary>
     public HttpMethod HttpMethod { get; }
 
     /// <summary>Gets how many HTTP attempts were made, retries included.</summary>
@@ -41,4 +53,14 @@ public sealed class ProfileUpdateResult
 
     /// <summary>Gets the size checked against the limit: bytes of the whole URL for GET, of the body for POST.</summary>
     public int RequestBytes { get; }
+
+    /// <summary>Creates the result of a deferred update (for fakes and tests of your own code).</summary>
+    /// <param name="message">Says why it was deferred.</param>
+    /// <returns>A result whose <see cref="Delivery"/> is <see cref="ProfileUpdateDelivery.Deferred"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is <see langword="null"/>.</exception>
+    public static ProfileUpdateResult CreateDeferred(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new ProfileUpdateResult(message);
+    }
 }

@@ -365,6 +365,7 @@ public sealed class BulkEndpointsTests
         Assert.Equal("Basel", emulator.FindByThirdPartyId("id-4")!.Attributes["city"].Value);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task BatchUpdate_AtTheDefaultRowLimit_IsAcceptedWhole()
     {

@@ -50,6 +50,7 @@ public sealed class TwoAccountsTests
         Assert.Equal(4, wire.Sent.Count(s => s.Authority == beta.BaseAddress.Authority));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task EachAccount_HasItsOwnQuota()
     {

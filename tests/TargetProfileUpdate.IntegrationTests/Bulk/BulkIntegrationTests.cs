@@ -47,6 +47,7 @@ public sealed class BulkIntegrationTests
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Upload_1200000Rows_InThreeBatches_CompletesAndTheLastWriteOfEachIdIsFetched()
     {
@@ -86,6 +87,7 @@ public sealed class BulkIntegrationTests
         Assert.Equal(DistinctIds, emulator.GetProfiles().Count);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Upload_FailureInBatch2Of3_NamesExactlyTheUnacceptedRows_AndOnlyBatch1IsApplied()
     {

@@ -11,6 +11,7 @@ namespace TargetProfileUpdate.Redis.Tests.DependencyInjection;
 /// Four service instances (separate OS processes, each the DI-registered SDK with <c>UseRedisLimits</c>) share one
 /// account limit of 5,000 and try 3,000 real updates each against one emulator.
 /// </summary>
+[Trait("Category", "Slow")] // a real redis-server
 public sealed partial class CrossProcessUpdateTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     private const int Workers = 4;

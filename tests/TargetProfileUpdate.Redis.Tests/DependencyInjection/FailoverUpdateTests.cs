@@ -10,6 +10,7 @@ namespace TargetProfileUpdate.Redis.Tests.DependencyInjection;
 /// Redis is killed in the middle of a real batch (the batch's source kills it after its 20th update; one update in
 /// flight at a time, so the split is exact), then restarted. Each test owns its Redis, because each kills it.
 /// </summary>
+[Trait("Category", "Slow")] // a real redis-server
 public sealed class FailoverUpdateTests
 {
     private const int BeforeKill = 20;

@@ -7,6 +7,7 @@ using TargetProfileUpdate.Redis.Tests.TestSupport;
 
 namespace TargetProfileUpdate.Redis.Tests.DependencyInjection;
 
+[Trait("Category", "Slow")] // a real redis-server
 public sealed class UseRedisLimitsTests
 {
     /// <summary>

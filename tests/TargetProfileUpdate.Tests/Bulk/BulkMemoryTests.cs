@@ -7,6 +7,7 @@ public sealed class BulkMemoryTests
 {
     private const int RowCount = 300_000;
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Batcher_300kRows_KeepsNoRowAndAllocatesABoundedAmountPerRow()
     {

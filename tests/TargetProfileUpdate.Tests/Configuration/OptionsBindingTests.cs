@@ -17,6 +17,7 @@ public sealed class OptionsBindingTests
         ["TargetProfileUpdate:MaxGetRequestBytes"] = "4000",
         ["TargetProfileUpdate:MaxPostRequestBytes"] = "30000",
         ["TargetProfileUpdate:MaxConnectionsPerServer"] = "7",
+        ["TargetProfileUpdate:Linting"] = "strict",
         ["TargetProfileUpdate:AdobeIms:ClientId"] = "client-id",
         ["TargetProfileUpdate:AdobeIms:ClientSecret"] = "client-secret",
         ["TargetProfileUpdate:AdobeIms:Scopes"] = "openid,AdobeID,target_sdk",
@@ -73,6 +74,7 @@ public sealed class OptionsBindingTests
         Assert.Equal(4000, o.MaxGetRequestBytes);
         Assert.Equal(30000, o.MaxPostRequestBytes);
         Assert.Equal(7, o.MaxConnectionsPerServer);
+        Assert.Equal(ProfileLintMode.Strict, o.Linting);
 
         Assert.Equal("client-id", o.AdobeIms.ClientId);
         Assert.Equal("client-secret", o.AdobeIms.ClientSecret);

@@ -15,6 +15,7 @@ public sealed class EncoderReferenceTests
     private const string UnreservedSet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
     private const string ReservedAscii = " !\"#$%&'()*+,/:;<=>?@[\\]^`{|}\t\n\r\0\u007F";
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Write_RandomUnicodeWithLongAsciiRuns_IsByteForByteTheReferenceEncoder()
     {

@@ -28,6 +28,7 @@ public sealed class ResponseBodyRedactorPropertyTests
         Raw, PercentUpper, PercentLower, PercentEverything, FormPlus, Json, JsonEverything, HtmlDecimal, HtmlHex, HtmlNamed, MixedPerCharacter,
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Redactor_RandomSecretsInEveryEncodingAndPosition_NoneSurvivesAndTheRestDoes()
     {

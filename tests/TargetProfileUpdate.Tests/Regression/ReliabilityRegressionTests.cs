@@ -73,6 +73,7 @@ public sealed class ReliabilityRegressionTests
         Assert.Equal(60, handler.Times.Count);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Pacing_UpdateManyAtDefaultConcurrency_AcceptsEveryUpdate()
     {

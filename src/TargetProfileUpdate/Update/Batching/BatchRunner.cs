@@ -11,7 +11,7 @@ namespace TargetProfileUpdate.Batching;
 /// <summary>
 /// Runs a batch on <see cref="Parallel.ForEachAsync{TSource}(IAsyncEnumerable{TSource}, ParallelOptions, Func{TSource, CancellationToken, ValueTask})"/>:
 /// at most <c>MaxConcurrency</c> updates in flight, taken lazily from the source (only those in flight are held, so memory
-/// is flat in the size of the source), each one's outcome counted. <c>Accepted + Failed + NotSent == Submitted</c> holds on
+/// is flat in the size of the source), each one's outcome counted. <c>Accepted + Deferred + Failed + NotSent == Submitted</c> holds on
 /// every exit: completion, cancellation (<see cref="ProfileBatchCanceledException"/>) and a throwing source or progress
 /// callback (<see cref="ProfileBatchException"/>).
 /// </summary>
@@ -22,6 +22,7 @@ internal sealed class BatchRunner
     private readonly ConcurrentQueue<ProfileUpdateFailure> _failures = new();
     private long _submitted;
     private long _accepted;
+    private long _deferred;
     private long _failed;
     private long _notSent;
     private long _completed;
@@ -89,6 +90,7 @@ internal sealed class BatchRunner
     private ProfileBatchResult Snapshot() => new(
         Interlocked.Read(ref _submitted),
         Interlocked.Read(ref _accepted),
+        Interlocked.Read(ref _deferred),
         Interlocked.Read(ref _failed),
         Interlocked.Read(ref _notSent),
         _failures.OrderBy(f => f.Index).ToList());
@@ -129,8 +131,8 @@ internal sealed class BatchRunner
         Interlocked.Increment(ref _submitted);
         try
         {
-            await _client.UpdateAsync(update!, cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref _accepted);
+            var result = await _client.UpdateAsync(update!, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref result?.Delivery == ProfileUpdateDelivery.Deferred ? ref _deferred : ref _accepted);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -15,7 +15,7 @@ public static class ProfileUpdateClientExtensions
 {
     /// <summary>
     /// Sends every update the source yields with bounded concurrency, streaming: memory stays flat however many
-    /// updates there are. A failed update is reported in the result, never dropped: <c>Accepted + Failed + NotSent == Submitted</c>.
+    /// updates there are. A failed update is reported in the result, never dropped: <c>Accepted + Deferred + Failed + NotSent == Submitted</c>.
     /// </summary>
     /// <param name="client">The client.</param>
     /// <param name="updates">The updates; enumerated once, lazily.</param>
@@ -35,7 +35,7 @@ public static class ProfileUpdateClientExtensions
 
     /// <summary>
     /// Sends every update an asynchronous source yields (a queue, a database cursor) with bounded concurrency, streaming.
-    /// A failed update is reported in the result, never dropped: <c>Accepted + Failed + NotSent == Submitted</c>.
+    /// A failed update is reported in the result, never dropped: <c>Accepted + Deferred + Failed + NotSent == Submitted</c>.
     /// </summary>
     /// <param name="client">The client.</param>
     /// <param name="updates">The updates; enumerated once, lazily.</param>

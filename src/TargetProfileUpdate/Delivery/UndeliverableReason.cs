@@ -1,0 +1,12 @@
+namespace TargetProfileUpdate;
+
+/// <summary>Why a deferred update was given up (see <see cref="UndeliverableProfileUpdate.Reason"/>).</summary>
+public enum UndeliverableReason
+{
+    /// <summary>The profile did not appear within <see cref="ProfileDeliveryOptions.GiveUpAfter"/>.</summary>
+    ProfileNeverAppeared = 0,
+
+    /// <summary>The profile appeared, but sending the update failed with a failure that will not pass by trying again
+    /// (for example a rejection or an update over the size limits).</summary>
+    SendFailed = 1,
+}
