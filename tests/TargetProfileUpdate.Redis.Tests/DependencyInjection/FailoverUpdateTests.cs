@@ -25,11 +25,11 @@ public sealed class FailoverUpdateTests
         {
             o.ConnectionString = redis.ConnectionString;
             o.WhenRedisUnavailable = RedisUnavailableBehavior.FailOpenWithLocalLimit;
-            o.QuotaPermitLimit = 1_000;
-            o.LocalFallbackFraction = 0.01; // 10 updates per process while Redis is away
+            o.LocalFallbackFraction = 0.01; // 10 updates per process while Redis is away (1% of the account's 1,000)
             o.OperationTimeout = TimeSpan.FromSeconds(1);
             o.UnavailableRetryInterval = TimeSpan.FromMilliseconds(100);
-        });
+        },
+        account: a => a.Quota.PermitLimit = 1_000);
         var client = services.GetRequiredService<IProfileUpdateClient>();
 
         ProfileBatchResult during = await client.UpdateManyAsync(KillingRedisAfter(BeforeKill, redis, RedisClients.Updates(60)), new ProfileBatchOptions { MaxConcurrency = 1 });

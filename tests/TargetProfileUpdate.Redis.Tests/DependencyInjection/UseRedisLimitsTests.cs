@@ -25,10 +25,10 @@ public sealed class UseRedisLimitsTests
         RedisClients.Seed(acme);
         RedisClients.Seed(globex);
         var services = new ServiceCollection();
-        services.AddTargetProfileUpdate("a", o => RedisClients.Configure(o, acme.BaseAddress, "acme"))
-            .UseRedisLimits(o => { o.ConnectionString = redis.ConnectionString; o.QuotaPermitLimit = 5; o.OperationTimeout = ExactCountTimeout; });
-        services.AddTargetProfileUpdate("b", o => RedisClients.Configure(o, globex.BaseAddress, "globex"))
-            .UseRedisLimits(o => { o.ConnectionString = redis.ConnectionString; o.QuotaPermitLimit = 7; o.OperationTimeout = ExactCountTimeout; });
+        services.AddTargetProfileUpdate("a", o => { RedisClients.Configure(o, acme.BaseAddress, "acme"); o.Quota.PermitLimit = 5; })
+            .UseRedisLimits(o => { o.ConnectionString = redis.ConnectionString; o.OperationTimeout = ExactCountTimeout; });
+        services.AddTargetProfileUpdate("b", o => { RedisClients.Configure(o, globex.BaseAddress, "globex"); o.Quota.PermitLimit = 7; })
+            .UseRedisLimits(o => { o.ConnectionString = redis.ConnectionString; o.OperationTimeout = ExactCountTimeout; });
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         ProfileBatchResult a = await provider.GetRequiredKeyedService<IProfileUpdateClient>("a").UpdateManyAsync(RedisClients.Updates(12));
@@ -120,7 +120,7 @@ public sealed class UseRedisLimitsTests
     public async Task WithoutAConnection_ResolvingTheClientFails_NamingTheSetting_BeforeAnythingIsSent()
     {
         var services = new ServiceCollection();
-        services.AddTargetProfileUpdate(o => o.ClientCode = "acme").UseRedisLimits(o => o.QuotaPermitLimit = 10);
+        services.AddTargetProfileUpdate(o => o.ClientCode = "acme").UseRedisLimits(o => o.OperationTimeout = TimeSpan.FromSeconds(1));
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         var ex = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IProfileUpdateClient>);
