@@ -23,7 +23,7 @@ public sealed partial class CrossProcessUpdateTests(RedisServer redis) : IClassF
     [Fact]
     public async Task FourProcesses_AccountQuotaPermitLimitOnly_SendExactlyTheAccountsLimit_AndReportEveryOtherUpdateRateLimitedWithRetryAfter()
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
         RedisClients.Seed(emulator);
         string prefix = $"test:{Guid.NewGuid():N}:{{clientCode}}:";
         string assembly = typeof(CrossProcessUpdateTests).Assembly.Location;

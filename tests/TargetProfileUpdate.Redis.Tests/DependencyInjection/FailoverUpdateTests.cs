@@ -19,7 +19,7 @@ public sealed class FailoverUpdateTests
     public async Task FailOpen_RedisKilledMidBatch_ContinuesUnderTheLocalLimit_ThenResumesOnRedisAfterRestart()
     {
         using var redis = new RedisServer();
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
         RedisClients.Seed(emulator);
         await using ServiceProvider services = RedisClients.Create(emulator.BaseAddress, "acme", o =>
         {
@@ -55,7 +55,7 @@ public sealed class FailoverUpdateTests
     public async Task FailClosed_RedisKilledMidBatch_RefusesTheRestCleanly_NothingSent_ThenSendsAgainAfterRestart()
     {
         using var redis = new RedisServer();
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
         RedisClients.Seed(emulator);
         await using ServiceProvider services = RedisClients.Create(emulator.BaseAddress, "acme", o =>
         {
@@ -91,7 +91,7 @@ public sealed class FailoverUpdateTests
             unreachable = stopped.ConnectionString.Replace("connectTimeout=1000", "connectTimeout=300", StringComparison.Ordinal);
         }
 
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
         RedisClients.Seed(emulator);
         await using ServiceProvider services = RedisClients.Create(emulator.BaseAddress, "acme", o =>
         {

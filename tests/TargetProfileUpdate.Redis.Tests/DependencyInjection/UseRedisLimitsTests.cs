@@ -20,8 +20,8 @@ public sealed class UseRedisLimitsTests
     public async Task TwoNamedAccounts_GetTheirOwnKeysFromTheirClientCodes_AndTheirOwnLimits()
     {
         using var redis = new RedisServer();
-        await using var acme = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
-        await using var globex = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "globex" });
+        await using var acme = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
+        await using var globex = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "globex" });
         RedisClients.Seed(acme);
         RedisClients.Seed(globex);
         var services = new ServiceCollection();
@@ -52,7 +52,7 @@ public sealed class UseRedisLimitsTests
     public async Task MultiplexerFromTheApplicationsServices_IsUsed_AndStillOpenAfterTheContainerIsDisposed()
     {
         using var redis = new RedisServer();
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
         RedisClients.Seed(emulator);
         await using ConnectionMultiplexer application = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         int factoryCalls = 0;
@@ -85,7 +85,7 @@ public sealed class UseRedisLimitsTests
     public async Task MultiplexerMadeFromTheConnectionString_IsClosedWhenTheContainerIsDisposed()
     {
         using var redis = new RedisServer();
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
         RedisClients.Seed(emulator);
         ServiceProvider provider = RedisClients.Create(emulator.BaseAddress, "acme", o => o.ConnectionString = redis.ConnectionString + ",name=tpu-limits-owned");
         await using ConnectionMultiplexer admin = await Limits.AdminAsync(redis);
