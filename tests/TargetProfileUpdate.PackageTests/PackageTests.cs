@@ -81,7 +81,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
     public async Task Consumer_ReferencingOnlyThePackages_SendsAnUpdateThroughRedisLimitsAndUnitTestsWithTheFake()
     {
         using var redis = new RedisServer();
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "crm-pkg");
         string dir = Directory.CreateTempSubdirectory("tpu-consumer-").FullName;
         string template = Path.Combine(PackedPackages.RepositoryRoot, "tests", "TargetProfileUpdate.PackageTests", "Consumer");
@@ -115,7 +115,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
         {
             Version = "0.1.0-pkgtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
             Feed = Directory.CreateTempSubdirectory("tpu-feed-").FullName;
-            foreach (string project in new[] { "src/TargetProfileUpdate/TargetProfileUpdate.csproj", "src/TargetProfileUpdate.Testing/TargetProfileUpdate.Testing.csproj", "src/TargetProfileUpdate.Redis/TargetProfileUpdate.Redis.csproj" })
+            foreach (string project in new[] { "src/TargetProfileUpdate/TargetProfileUpdate.csproj", "src/TargetProfileUpdate.Testing/TargetProfileUpdate.Testing.csproj", "src/TargetProfileUpdate.Redis/TargetProfileUpdate.Redis.csproj", "src/TargetProfileUpdate.Emulator/TargetProfileUpdate.Emulator.csproj" })
             {
                 var (exitCode, output) = DotnetAsync(RepositoryRoot, "pack", project, "-c", "Release", "--no-build", "-o", Feed, $"-p:PackageVersion={Version}").GetAwaiter().GetResult();
                 if (exitCode != 0)
@@ -178,7 +178,7 @@ public sealed class AotSmokeTests
     [Fact]
     public async Task AotPublishedApp_SendsAnUpdateToTheEmulator()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "crm-aot");
         string output = Directory.CreateTempSubdirectory("tpu-aot-").FullName;
         string project = Path.Combine(PackageTests.PackedPackages.RepositoryRoot, "tests", "TargetProfileUpdate.AotSmoke", "TargetProfileUpdate.AotSmoke.csproj");

@@ -95,7 +95,7 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
             RequestBytes = (int)Math.Min(batch.Length, int.MaxValue),
         };
 
-        using var response = await SendAsync(state, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(_account.BulkSender, state, cancellationToken).ConfigureAwait(false);
         int status = (int)response.StatusCode;
         if (state.Attempts > 1)
         {
@@ -138,7 +138,7 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
             RequestUri = uri,
         };
 
-        using var response = await SendAsync(state, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(_account.BulkStatusSender, state, cancellationToken).ConfigureAwait(false);
         int status = (int)response.StatusCode;
         if (status is not (>= 200 and < 300))
         {
@@ -153,11 +153,11 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
                 status, Redact(state), state.Attempts, false), state);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(RequestState state, CancellationToken cancellationToken)
+    private static async Task<HttpResponseMessage> SendAsync(ProfileApiSender sender, RequestState state, CancellationToken cancellationToken)
     {
         try
         {
-            return await _account.BulkSender.SendAsync(state, cancellationToken).ConfigureAwait(false);
+            return await sender.SendAsync(state, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
