@@ -45,8 +45,9 @@ public sealed class EmulatorPackageTests : IClassFixture<PackageTests.PackedPack
         var (exitCode, output) = await PackageTests.PackedPackages.DotnetAsync(
             dir, "test", "-c", "Release", $"-p:TargetProfileUpdateVersion={_packages.Version}", "--logger", "console;verbosity=detailed");
 
+        // Exit code 0 means the consumer's tests passed; the marker proves its test ran (the summary line's wording
+        // differs between test platforms and SDKs, so it is not matched).
         Assert.True(exitCode == 0, output);
         Assert.Contains("EMULATOR-CONSUMER ok", output, StringComparison.Ordinal);
-        Assert.Contains("Passed!", output, StringComparison.Ordinal);
     }
 }
