@@ -33,14 +33,7 @@ public sealed class EmulatorPackageTests : IClassFixture<PackageTests.PackedPack
         string template = Path.Combine(PackageTests.PackedPackages.RepositoryRoot, "tests", "TargetProfileUpdate.PackageTests", "Consumer");
         File.WriteAllText(Path.Combine(dir, "EmulatorConsumer.csproj"), File.ReadAllText(Path.Combine(template, "EmulatorConsumer.csproj.template")));
         File.WriteAllText(Path.Combine(dir, "EmulatorConsumerTests.cs"), File.ReadAllText(Path.Combine(template, "EmulatorConsumerTests.cs.template")));
-        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="local-feed" value="{_packages.Feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        _packages.WriteNuGetConfig(dir);
 
         var (exitCode, output) = await PackageTests.PackedPackages.DotnetAsync(
             dir, "test", "-c", "Release", $"-p:TargetProfileUpdateVersion={_packages.Version}", "--logger", "console;verbosity=detailed");

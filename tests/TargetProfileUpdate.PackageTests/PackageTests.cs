@@ -87,14 +87,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
         string template = Path.Combine(PackedPackages.RepositoryRoot, "tests", "TargetProfileUpdate.PackageTests", "Consumer");
         File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), File.ReadAllText(Path.Combine(template, "Consumer.csproj.template")));
         File.WriteAllText(Path.Combine(dir, "Program.cs"), File.ReadAllText(Path.Combine(template, "Program.cs.template")));
-        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="local-feed" value="{_packages.Feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        _packages.WriteNuGetConfig(dir);
 
         var (exitCode, output) = await PackedPackages.DotnetAsync(dir, "run", "-c", "Release", $"-p:TargetProfileUpdateVersion={_packages.Version}", "--", emulator.BaseAddress.ToString(), redis.ConnectionString);
 
@@ -130,6 +123,17 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
         public string Version { get; }
 
         public string Feed { get; }
+
+        /// <summary>Writes a nuget.config into a consumer's folder whose only source is the packed local feed.</summary>
+        public void WriteNuGetConfig(string directory) =>
+            File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="local-feed" value="{Feed}" />
+                  </packageSources>
+                </configuration>
+                """);
 
         public (XDocument Nuspec, HashSet<string> Entries) Read(string id)
         {
