@@ -7,6 +7,8 @@
 #   ./build.sh test-slow   set up, then the slow lane only: child processes, dotnet pack / tool install, Native AOT,
 #                          real redis-server, 200,000-row imports, anything over ~2 s
 #   ./build.sh setup       only install what the slow lane needs
+#   ./build.sh pack        the packages into artifacts/packages, versioned 0.1.0-dev.<UTC timestamp>: a new version per
+#                          pack, so NuGet's global package cache never hands out a stale copy of an earlier pack
 #
 # Set-up: the slow lane needs Debian's redis-server (the Redis tests start their own), clang and zlib1g-dev (the Native
 # AOT publish links with them). As root, ./build.sh installs them with apt-get; otherwise it stops at once and prints
@@ -109,6 +111,11 @@ case "$command" in
     setup
     build
     run_lane slow "$slow_filter" "$@"
+    ;;
+  pack)
+    suffix="dev.$(date -u +%Y%m%d%H%M%S)"
+    dotnet pack "$solution" -c Release -o artifacts/packages --version-suffix "$suffix" "$@"
+    echo "build.sh: packed version $(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' Directory.Build.props)-${suffix} into artifacts/packages"
     ;;
   -h|--help|help)
     usage

@@ -22,9 +22,12 @@ public static class Program
         {
             if (realClientCode is null)
             {
-                emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "demo" });
+                // Zero propagation delay, said explicitly, so this sample can read its own write at once; Adobe (and the
+                // emulator by default) take a while: see the delays line below.
+                emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "demo", PropagationDelay = TimeSpan.Zero });
                 emulator.SeedProfile(thirdPartyId: thirdPartyId); // Adobe only updates profiles that exist.
                 output.WriteLine($"Using the embedded Target emulator at {emulator.BaseAddress} (set TARGET_CLIENT_CODE to use Adobe).");
+                output.WriteLine(TargetEmulatorCommandLine.DescribeDelays(emulator.Options) + " Adobe: updates are usually visible within an hour.");
             }
             else
             {

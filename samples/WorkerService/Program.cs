@@ -23,7 +23,8 @@ public static class Program
         TargetEmulator? emulator = null;
         if (builder.Configuration.GetValue("Emulator:Enabled", false))
         {
-            emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = builder.Configuration["TargetProfileUpdate:ClientCode"] ?? "demo" });
+            // Zero propagation delay, said explicitly, so the sample's check can read the updates back at once.
+            emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = builder.Configuration["TargetProfileUpdate:ClientCode"] ?? "demo", PropagationDelay = TimeSpan.Zero });
             foreach (var id in EventSimulator.CustomerIds)
             {
                 emulator.SeedProfile(thirdPartyId: id);

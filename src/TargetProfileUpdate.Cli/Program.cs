@@ -23,9 +23,9 @@ internal static class Program
         }
 
         // A secret on the command line shows up in process lists and shell history: refuse it without echoing it.
-        if (Array.Find(args, IsSecretOption) is { } secret)
+        if (SecretArguments.FindSecretOption(args) is { } secret)
         {
-            Terminal.Error(secret.Split('=')[0] + " is not accepted: secrets are never taken from the command line. Set TARGET_PROFILE_TOKEN, or TARGET_IMS_CLIENT_ID and TARGET_IMS_CLIENT_SECRET, in the environment.");
+            Terminal.Error(secret + " is not accepted: secrets are never taken from the command line. Set TARGET_PROFILE_TOKEN, or TARGET_IMS_CLIENT_ID and TARGET_IMS_CLIENT_SECRET, in the environment.");
             return ExitCodes.Usage;
         }
 
@@ -35,7 +35,7 @@ internal static class Program
         {
             foreach (var error in parseResult.Errors)
             {
-                Terminal.Error(error.Message);
+                Terminal.Error(SecretArguments.Redact(error.Message, args, root));
             }
 
             Console.Error.WriteLine("Run 'target-profile --help' for usage.");
@@ -58,12 +58,6 @@ internal static class Program
             Terminal.Error("unexpected failure (" + ex.GetType().Name + "): " + ex.Message);
             return ExitCodes.Failed;
         }
-    }
-
-    private static bool IsSecretOption(string arg)
-    {
-        string name = arg.Split('=')[0];
-        return name is "--token" or "--profile-token" or "--authorization-token" or "--client-secret" or "--ims-client-secret" or "--secret" or "--password";
     }
 
     internal static RootCommand BuildCommand()

@@ -84,23 +84,28 @@ public sealed class TargetEmulator : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddProvider(new EmulatorPipeline.BadRequestLoggerProvider(state));
         builder.WebHost.UseUrls(options.Url);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // Let the emulator's own limits (414/413) decide, not Kestrel's defaults.
-            kestrel.Limits.MaxRequestLineSize = Math.Max(64 * 1024, options.MaxGetRequestBytes + 8 * 1024);
-            kestrel.Limits.MaxRequestBufferSize = Math.Max(1024 * 1024, options.MaxGetRequestBytes * 2L);
-            kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(64 * 1024, options.MaxGetRequestBytes + 16 * 1024);
-            kestrel.Limits.MaxRequestBodySize = Math.Max(1024 * 1024, options.MaxPostRequestBytes * 2L);
+            // Kestrel's limits sit far above the emulator's own, so the emulator answers (and records) 414, 431 and 413 itself.
+            kestrel.Limits.MaxRequestLineSize = 1024 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 1024 * 1024;
+            kestrel.Limits.MaxRequestHeaderCount = 1000;
+            kestrel.Limits.MaxRequestBufferSize = 4 * 1024 * 1024;
+            kestrel.Limits.MaxRequestBodySize = null;
             kestrel.AddServerHeader = false;
         });
         builder.Services.Configure<JsonOptions>(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         var app = builder.Build();
+        EmulatorPipeline.Use(app, state);
         ProfileEndpoints.Map(app, state, options);
         AuthEndpoints.Map(app, state);
         BulkEndpoints.Map(app, state, options);
         AdminEndpoints.Map(app, state);
+        PrivacyEndpoints.Map(app, state, options);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -124,6 +129,25 @@ public sealed class TargetEmulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(seed);
         return _state.Upsert(seed.PcId, seed.ThirdPartyId, seed.Attributes, seed.MarketingCloudVisitorId);
     }
+
+    /// <summary>
+    /// Records a visit: a visitor's Target call, the only way Adobe creates a profile besides a v2 bulk upload. A new
+    /// profile becomes available to the profile APIs after <see cref="TargetEmulatorOptions.ProfileCreationDelay"/>; an
+    /// existing one is kept alive for another <see cref="TargetEmulatorOptions.ProfileLifetime"/>. Same as <c>POST /_emulator/visits</c>.
+    /// </summary>
+    /// <param name="visitor">The visitor's ids (at least one) and any in-mbox profile attributes (empty values are ignored).</param>
+    /// <returns>What the visit did.</returns>
+    /// <exception cref="ArgumentException">The visitor has no id.</exception>
+    public EmulatedVisit Visit(ProfileSeed visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        return _state.Visit(visitor.PcId, visitor.ThirdPartyId, visitor.MarketingCloudVisitorId, visitor.Attributes);
+    }
+
+    /// <summary>Gets the attribute names the Admin API lists (<c>GET /{tenant}/target/profileattributes/mbox</c>): every name
+    /// stored or seeded since start or reset.</summary>
+    /// <returns>The names, in ordinal order.</returns>
+    public IReadOnlyList<string> GetAttributeNames() => _state.AttributeNames();
 
     /// <summary>Generates a new profile API token, as the Admin API's POST (or the Target UI) does: holders of the previous one get 403.</summary>
     /// <returns>The new token.</returns>
@@ -152,7 +176,7 @@ public sealed class TargetEmulator : IAsyncDisposable
     /// <returns>A snapshot, ordered by PC id.</returns>
     public IReadOnlyList<EmulatedProfile> GetProfiles() => _state.Profiles();
 
-    /// <summary>Gets the requests received since start or reset (at most <see cref="TargetEmulatorOptions.MaxRecordedRequests"/>).</summary>
+    /// <summary>Gets the requests received since start, reset or <see cref="BeginScenario"/> (at most <see cref="TargetEmulatorOptions.MaxRecordedRequests"/>).</summary>
     /// <returns>A snapshot, in arrival order.</returns>
     public IReadOnlyList<RecordedRequest> GetRequests() => _state.Requests();
 
@@ -167,6 +191,11 @@ public sealed class TargetEmulator : IAsyncDisposable
             _state.EnqueueFault(fault);
         }
     }
+
+    /// <summary>Starts a new scenario: forgets the recorded requests and scripted faults and restarts the call numbers
+    /// (<see cref="RecordedRequest.Sequence"/>, <see cref="EmulatorFault.CallNumber"/>) and counters at zero, keeping profiles,
+    /// tokens, batches, privacy jobs and quota windows. Same as <c>POST /_emulator/scenario</c>.</summary>
+    public void BeginScenario() => _state.BeginScenario();
 
     /// <summary>Returns to the start state: seeded profiles only, no requests, fresh quota windows, no scripted faults, no batches,
     /// zeroed counters, the first profile token.</summary>
@@ -195,14 +224,37 @@ public sealed class TargetEmulator : IAsyncDisposable
         Positive(options.MaxRetainedBatches, nameof(options.MaxRetainedBatches));
         Positive(options.ImsTokenLifetime.Ticks, nameof(options.ImsTokenLifetime));
         Positive(options.ProfileTokenLifetime.Ticks, nameof(options.ProfileTokenLifetime));
-        if (options.BatchProcessingDelay < TimeSpan.Zero)
+        NotNegative(options.BatchProcessingDelay, nameof(options.BatchProcessingDelay));
+        NotNegative(options.PropagationDelay, nameof(options.PropagationDelay));
+        NotNegative(options.ProfileCreationDelay, nameof(options.ProfileCreationDelay));
+        NotNegative(options.PrivacyProcessingDelay, nameof(options.PrivacyProcessingDelay));
+        Positive(options.ProfileLifetime.Ticks, nameof(options.ProfileLifetime));
+        if (options.MaxProfileBytes < 0)
         {
-            throw new ArgumentException("BatchProcessingDelay must not be negative.", nameof(options));
+            throw new ArgumentException("MaxProfileBytes must not be negative (0 for no cap).", nameof(options));
+        }
+
+        if (options.AuthorizationTokenLifetime is { } tokenLifetime)
+        {
+            Positive(tokenLifetime.Ticks, nameof(options.AuthorizationTokenLifetime));
+        }
+
+        if (options.RequireAuthentication == true && options.AuthorizationToken is null && options.ImsClientId is null)
+        {
+            throw new ArgumentException("RequireAuthentication needs a token: set AuthorizationToken, or ImsClientId for the IMS flow.", nameof(options));
         }
 
         if (options.ImsClientId is not null && string.IsNullOrEmpty(options.ImsClientSecret))
         {
             throw new ArgumentException("ImsClientSecret must be set when ImsClientId is set.", nameof(options));
+        }
+
+        static void NotNegative(TimeSpan value, string name)
+        {
+            if (value < TimeSpan.Zero)
+            {
+                throw new ArgumentException(name + " must not be negative.", nameof(options));
+            }
         }
 
         static void Positive(long value, string name)

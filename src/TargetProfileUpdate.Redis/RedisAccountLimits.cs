@@ -12,9 +12,10 @@ namespace TargetProfileUpdate.Redis;
 
 /// <summary>
 /// The two distributed limiters of one Adobe Target account: the update <see cref="Quota"/> (one permit per HTTP
-/// attempt, retries included) and the <see cref="Bulk"/> and admin call limit. Every process that creates them with
-/// the same client code and <see cref="RedisLimitOptions.KeyPrefix"/> shares the same counts in Redis, exactly.
-/// Thread-safe; create one per account and process, and dispose it with the application.
+/// attempt, retries included), enforcing the account's own <c>Quota:PermitLimit</c> per <c>Quota:Window</c>, and the
+/// <see cref="Bulk"/> and admin call limit (<see cref="ProfileUpdateQuotaOptions.BulkCallsPerMinute"/> per minute).
+/// Every process that creates them with the same client code and <see cref="RedisLimitOptions.KeyPrefix"/> shares the
+/// same counts in Redis, exactly. Thread-safe; create one per account and process, and dispose it with the application.
 /// </summary>
 public sealed class RedisAccountLimits : IDisposable, IAsyncDisposable
 {
@@ -27,23 +28,30 @@ public sealed class RedisAccountLimits : IDisposable, IAsyncDisposable
     /// background at once; the first permit waits for it at most the connection string's <c>connectTimeout</c>
     /// (5 s by default), every later permit at most <see cref="RedisLimitOptions.OperationTimeout"/>.
     /// </summary>
-    /// <param name="options">The settings; read once, here.</param>
-    /// <param name="clientCode">The account's Adobe Target client code, which replaces <c>{clientCode}</c> in the key prefix.</param>
+    /// <param name="options">The Redis settings; read once, here.</param>
+    /// <param name="account">
+    /// The account's options: its <see cref="TargetProfileUpdateOptions.ClientCode"/> (which replaces <c>{clientCode}</c> in
+    /// the key prefix) and its <see cref="TargetProfileUpdateOptions.Quota"/> limit and window; read once, here.
+    /// </param>
     /// <param name="services">
     /// Where <see cref="RedisLimitOptions.ConnectionMultiplexerFactory"/>, <see cref="ILoggerFactory"/>,
     /// <see cref="IMeterFactory"/> and <see cref="TimeProvider"/> come from, when available.
     /// </param>
-    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="account"/> is null.</exception>
     /// <exception cref="ArgumentException">
-    /// <paramref name="clientCode"/> is empty, or a setting is missing or out of range (the message names it), or the
+    /// The account has no client code, or a setting is missing or out of range (the message names every one), or the
     /// connection string cannot be parsed (the message does not repeat it).
     /// </exception>
-    public RedisAccountLimits(RedisLimitOptions options, string clientCode, IServiceProvider? services = null)
+    public RedisAccountLimits(RedisLimitOptions options, TargetProfileUpdateOptions account, IServiceProvider? services = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(clientCode);
-        options.Validate();
-        KeyPrefix = options.ResolveKeyPrefix(clientCode);
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentException.ThrowIfNullOrWhiteSpace(account.ClientCode, nameof(account));
+        ArgumentNullException.ThrowIfNull(account.Quota, nameof(account));
+        RedisLimitOptionsValidator.ThrowIfInvalid(options);
+        KeyPrefix = options.ResolveKeyPrefix(account.ClientCode);
+        var quotaWindow = Window.Of(account.Quota.Window, options.QuotaBucket, "the account's Quota:Window", nameof(RedisLimitOptions.QuotaBucket));
+        var bulkWindow = Window.Of(TimeSpan.FromMinutes(1), options.BulkBucket, "the bulk call window (1 minute)", nameof(RedisLimitOptions.BulkBucket));
 
         IConnectionMultiplexer? shared = null;
         ConfigurationOptions? configuration = null;
@@ -69,21 +77,20 @@ public sealed class RedisAccountLimits : IDisposable, IAsyncDisposable
             loggerFactory.CreateLogger(RedisLimitTelemetry.Name),
             telemetry,
             time);
-        _quota = new RedisWindowRateLimiter(_backend, KeyPrefix + "quota", "quota", options.QuotaPermitLimit, options.QuotaWindow, options.QuotaBucket, options.LocalFallbackFraction);
-        _bulk = new RedisWindowRateLimiter(_backend, KeyPrefix + "bulk", "bulk", options.BulkPermitLimit, options.BulkWindow, options.BulkBucket, options.LocalFallbackFraction);
+        _quota = new RedisWindowRateLimiter(_backend, KeyPrefix + "quota", "quota", account.Quota.PermitLimit, quotaWindow, options.LocalFallbackFraction);
+        _bulk = new RedisWindowRateLimiter(_backend, KeyPrefix + "bulk", "bulk", ProfileUpdateQuotaOptions.BulkCallsPerMinute, bulkWindow, options.LocalFallbackFraction);
     }
 
     /// <summary>Gets the prefix of this account's keys (<c>quota</c> and <c>bulk</c> follow it).</summary>
     public string KeyPrefix { get; }
 
     /// <summary>
-    /// Gets the update quota: <see cref="RedisLimitOptions.QuotaPermitLimit"/> per rolling
-    /// <see cref="RedisLimitOptions.QuotaWindow"/>, shared by every process. A refused lease is not acquired and
+    /// Gets the update quota: the account's <c>Quota:PermitLimit</c> per rolling <c>Quota:Window</c>, shared by every process. A refused lease is not acquired and
     /// carries <see cref="MetadataName.RetryAfter"/> and <see cref="MetadataName.ReasonPhrase"/>.
     /// </summary>
     public RateLimiter Quota => _quota;
 
-    /// <summary>Gets the bulk and admin call limit: <see cref="RedisLimitOptions.BulkPermitLimit"/> per rolling <see cref="RedisLimitOptions.BulkWindow"/>.</summary>
+    /// <summary>Gets the bulk and admin call limit: <see cref="ProfileUpdateQuotaOptions.BulkCallsPerMinute"/> per rolling minute.</summary>
     public RateLimiter Bulk => _bulk;
 
     /// <summary>Gets whether the last call to Redis succeeded (so permits are currently shared across instances).</summary>

@@ -1,18 +1,23 @@
 using System;
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using StackExchange.Redis;
 
 namespace TargetProfileUpdate.Redis;
 
 /// <summary>
-/// Settings of the Redis-backed limiters that share one Adobe Target account's limits across processes.
+/// The Redis settings of the limiters that share one Adobe Target account's limits across processes. The limits
+/// themselves are the account's own: its <c>Quota:PermitLimit</c> per <c>Quota:Window</c> (see
+/// <see cref="ProfileUpdateQuotaOptions"/>) and Adobe's <see cref="ProfileUpdateQuotaOptions.BulkCallsPerMinute"/>
+/// bulk and admin calls per minute. Nothing here sets a limit a second time.
 /// </summary>
 /// <remarks>
 /// Defaults: <see cref="KeyPrefix"/> <c>targetprofileupdate:{clientCode}:</c>;
 /// <see cref="WhenRedisUnavailable"/> <see cref="RedisUnavailableBehavior.FailOpenWithLocalLimit"/>;
 /// <see cref="OperationTimeout"/> 250 ms; <see cref="UnavailableRetryInterval"/> 5 s;
-/// <see cref="LocalFallbackFraction"/> 0.1; quota 1,000,000 permits per rolling 24 hours in 1-minute buckets;
-/// bulk/admin 50 permits per rolling minute in 1-second buckets.
+/// <see cref="LocalFallbackFraction"/> 0.1; <see cref="QuotaBucket"/> the quota window / 1,440 (1 minute for 24 hours);
+/// <see cref="BulkBucket"/> 1 second.
 /// </remarks>
 public sealed class RedisLimitOptions
 {
@@ -21,6 +26,9 @@ public sealed class RedisLimitOptions
 
     /// <summary>The default <see cref="KeyPrefix"/>.</summary>
     public const string DefaultKeyPrefix = "targetprofileupdate:" + ClientCodePlaceholder + ":";
+
+    private const string TimeSpanRangeIsSourceGenerated =
+        "Read only by the source-generated options validator, which compiles its own range check; never through reflection.";
 
     /// <summary>
     /// Gets or sets the StackExchange.Redis connection string (for example
@@ -36,24 +44,32 @@ public sealed class RedisLimitOptions
     public Func<IServiceProvider, IConnectionMultiplexer>? ConnectionMultiplexerFactory { get; set; }
 
     /// <summary>
-    /// Gets or sets the prefix of every Redis key of one account; <c>{clientCode}</c> is replaced by the
-    /// account's client code, so accounts never share keys. Default: <c>targetprofileupdate:{clientCode}:</c>.
+    /// Gets or sets the prefix of every Redis key of one account. It must contain <c>{clientCode}</c>, which is
+    /// replaced by the account's client code in lower case (client codes are DNS labels: <c>Acme</c> and <c>acme</c> are
+    /// one Adobe account and share one count), so two accounts can never share a count by accident.
+    /// Default: <c>targetprofileupdate:{clientCode}:</c>.
     /// </summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "RedisLimitOptions.KeyPrefix is required and must contain {{clientCode}}.")]
     public string KeyPrefix { get; set; } = DefaultKeyPrefix;
 
     /// <summary>Gets or sets what happens while Redis is down or slow. Default: <see cref="RedisUnavailableBehavior.FailOpenWithLocalLimit"/>.</summary>
+    [EnumDataType(typeof(RedisUnavailableBehavior), ErrorMessage = "RedisLimitOptions.WhenRedisUnavailable must be FailOpenWithLocalLimit or FailClosed.")]
     public RedisUnavailableBehavior WhenRedisUnavailable { get; set; } = RedisUnavailableBehavior.FailOpenWithLocalLimit;
 
     /// <summary>
     /// Gets or sets how long one permit may wait for Redis before Redis counts as unavailable (1 ms to 10 s).
     /// Default: 250 ms, so an update is never held hostage by a slow Redis.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRangeIsSourceGenerated)]
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Gets or sets how often, while Redis is unavailable, one permit tries Redis again (the others are decided
-    /// without waiting for it). Default: 5 s.
+    /// without waiting for it); 1 ms to 1 hour. Default: 5 s.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRangeIsSourceGenerated)]
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan UnavailableRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -61,98 +77,37 @@ public sealed class RedisLimitOptions
     /// under <see cref="RedisUnavailableBehavior.FailOpenWithLocalLimit"/> (greater than 0, at most 1; at least one
     /// permit). Default: 0.1. Set it to 1 / (number of instances) to stay within the account's limit during an outage.
     /// </summary>
+    [Range(0.0, 1.0, MinimumIsExclusive = true)]
     public double LocalFallbackFraction { get; set; } = 0.1;
 
-    /// <summary>Gets or sets the account's update quota: permits per <see cref="QuotaWindow"/>. Default: 1,000,000.</summary>
-    public int QuotaPermitLimit { get; set; } = 1_000_000;
-
-    /// <summary>Gets or sets the rolling window of the update quota. Default: 24 hours.</summary>
-    public TimeSpan QuotaWindow { get; set; } = TimeSpan.FromHours(24);
-
     /// <summary>
-    /// Gets or sets the bucket size of the update quota's window: the window must be a whole number of buckets
-    /// (at most 10,000). A permit counts until its whole bucket has left the window. Default: 1 minute.
+    /// Gets or sets how finely the update quota's window is counted in Redis (1 ms to 1 day; at most 10,000 buckets per
+    /// window). A permit counts until its whole bucket has left the window, so a caller may be refused up to one bucket
+    /// early, never late. Default: <see langword="null"/>, the account's <c>Quota:Window</c> / 1,440 in whole
+    /// milliseconds (1 minute for the default 24 hours).
     /// </summary>
-    public TimeSpan QuotaBucket { get; set; } = TimeSpan.FromMinutes(1);
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRangeIsSourceGenerated)]
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    public TimeSpan? QuotaBucket { get; set; }
 
-    /// <summary>Gets or sets the bulk and admin call limit: permits per <see cref="BulkWindow"/>. Default: 50.</summary>
-    public int BulkPermitLimit { get; set; } = 50;
-
-    /// <summary>Gets or sets the rolling window of the bulk and admin limit. Default: 1 minute.</summary>
-    public TimeSpan BulkWindow { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>Gets or sets the bucket size of the bulk and admin window (see <see cref="QuotaBucket"/>). Default: 1 second.</summary>
+    /// <summary>Gets or sets how finely the bulk and admin call window (one minute) is counted in Redis (see <see cref="QuotaBucket"/>). Default: 1 second.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRangeIsSourceGenerated)]
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan BulkBucket { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Returns the key prefix for one account.</summary>
     /// <param name="clientCode">The account's Adobe Target client code.</param>
-    /// <returns><see cref="KeyPrefix"/> with <c>{clientCode}</c> replaced.</returns>
+    /// <returns><see cref="KeyPrefix"/> with <c>{clientCode}</c> replaced by the client code in lower case.</returns>
     /// <exception cref="ArgumentException"><paramref name="clientCode"/> is null, empty or white space.</exception>
     public string ResolveKeyPrefix(string clientCode)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clientCode);
-        return KeyPrefix.Replace(ClientCodePlaceholder, clientCode, StringComparison.Ordinal);
+        return KeyPrefix.Replace(ClientCodePlaceholder, clientCode.ToLowerInvariant(), StringComparison.Ordinal);
     }
 
     /// <summary>Describes the settings without the connection string (which may hold a password).</summary>
     /// <returns>A description safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"RedisLimitOptions {{ Connection = {(ConnectionMultiplexerFactory is not null ? "factory" : ConnectionString is null ? "none" : "connection string (hidden)")}, KeyPrefix = {KeyPrefix}, WhenRedisUnavailable = {WhenRedisUnavailable}, OperationTimeout = {OperationTimeout}, LocalFallbackFraction = {LocalFallbackFraction}, Quota = {QuotaPermitLimit}/{QuotaWindow} in {QuotaBucket}, Bulk = {BulkPermitLimit}/{BulkWindow} in {BulkBucket} }}");
-
-    /// <summary>Checks every setting, naming the first one that is out of range.</summary>
-    /// <exception cref="ArgumentException">A setting is missing or out of range; the message names it and its limit.</exception>
-    internal void Validate()
-    {
-        if (ConnectionMultiplexerFactory is null && string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            throw new ArgumentException($"Set {nameof(RedisLimitOptions)}.{nameof(ConnectionString)} or {nameof(RedisLimitOptions)}.{nameof(ConnectionMultiplexerFactory)}.", nameof(ConnectionString));
-        }
-
-        if (string.IsNullOrWhiteSpace(KeyPrefix))
-        {
-            throw new ArgumentException($"{nameof(RedisLimitOptions)}.{nameof(KeyPrefix)} must not be empty.", nameof(KeyPrefix));
-        }
-
-        if (!Enum.IsDefined(WhenRedisUnavailable))
-        {
-            throw new ArgumentOutOfRangeException(nameof(WhenRedisUnavailable), WhenRedisUnavailable, $"{nameof(RedisLimitOptions)}.{nameof(WhenRedisUnavailable)} must be FailOpenWithLocalLimit or FailClosed.");
-        }
-
-        CheckRange(OperationTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10), nameof(OperationTimeout));
-        CheckRange(UnavailableRetryInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1), nameof(UnavailableRetryInterval));
-        if (!(LocalFallbackFraction > 0 && LocalFallbackFraction <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(LocalFallbackFraction), LocalFallbackFraction, $"{nameof(RedisLimitOptions)}.{nameof(LocalFallbackFraction)} must be greater than 0 and at most 1.");
-        }
-
-        CheckWindow(QuotaPermitLimit, QuotaWindow, QuotaBucket, nameof(QuotaPermitLimit), nameof(QuotaWindow), nameof(QuotaBucket));
-        CheckWindow(BulkPermitLimit, BulkWindow, BulkBucket, nameof(BulkPermitLimit), nameof(BulkWindow), nameof(BulkBucket));
-    }
-
-    private static void CheckWindow(int limit, TimeSpan window, TimeSpan bucket, string limitName, string windowName, string bucketName)
-    {
-        if (limit <= 0)
-        {
-            throw new ArgumentOutOfRangeException(limitName, limit, $"{nameof(RedisLimitOptions)}.{limitName} must be at least 1.");
-        }
-
-        CheckRange(bucket, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1), bucketName);
-        CheckRange(window, bucket, TimeSpan.FromDays(7), windowName);
-        if (window.Ticks % TimeSpan.TicksPerMillisecond != 0 || bucket.Ticks % TimeSpan.TicksPerMillisecond != 0
-            || window.Ticks % bucket.Ticks != 0 || window.Ticks / bucket.Ticks > 10_000)
-        {
-            throw new ArgumentException(
-                $"{nameof(RedisLimitOptions)}.{windowName} ({window}) must be a whole number of whole milliseconds and of {bucketName} ({bucket}), at most 10,000 buckets.",
-                windowName);
-        }
-    }
-
-    private static void CheckRange(TimeSpan value, TimeSpan min, TimeSpan max, string name)
-    {
-        if (value < min || value > max)
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"{nameof(RedisLimitOptions)}.{name} must be between {min} and {max}.");
-        }
-    }
+        $"RedisLimitOptions {{ Connection = {(ConnectionMultiplexerFactory is not null ? "factory" : ConnectionString is null ? "none" : "connection string (hidden)")}, KeyPrefix = {KeyPrefix}, WhenRedisUnavailable = {WhenRedisUnavailable}, OperationTimeout = {OperationTimeout}, UnavailableRetryInterval = {UnavailableRetryInterval}, LocalFallbackFraction = {LocalFallbackFraction}, QuotaBucket = {(QuotaBucket is { } q ? q.ToString() : "auto")}, BulkBucket = {BulkBucket} }}");
 }

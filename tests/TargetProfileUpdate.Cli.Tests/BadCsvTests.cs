@@ -1,5 +1,6 @@
 namespace TargetProfileUpdate.Cli.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class BadCsvTests : IDisposable
 {
     private readonly TestFiles _files = new();
@@ -11,6 +12,9 @@ public sealed class BadCsvTests : IDisposable
         { "invalid UTF-8", [.. "thirdPartyId,tier\ncrm-0,gold\ncrm-1,g"u8, 0xC3, 0x28, .. "\n"u8], "line 3, column 8: invalid UTF-8" },
         { "too many fields after a quoted newline", "thirdPartyId,tier\n\"crm-0\",\"two\nlines\"\ncrm-1,gold,oops\n"u8.ToArray(), "line 4, column 3: the row has 3 fields; the header has 2." },
         { "empty file", [], "line 1: the file is empty" },
+        { "attribute named like an id column", "thirdPartyId,tier,pcId\ncrm-0,gold,p0\n"u8.ToArray(), "line 1, column 3: 'pcId' is the name of an id column" },
+        { "attribute named like an id column with prefix", "pcId,profile.thirdPartyId\np0,t0\n"u8.ToArray(), "line 1, column 2: 'profile.thirdPartyId' is the name of an id column" },
+        { "empty id counted from line 1 without .NET text", "thirdPartyId,tier\ncrm-0,gold\n ,gold\n"u8.ToArray(), "line 3, column 1: the thirdPartyId is empty." },
     };
 
     [Theory]
@@ -25,6 +29,7 @@ public sealed class BadCsvTests : IDisposable
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter '", result.Error, StringComparison.Ordinal);
         Assert.Empty(emulator.GetRequests());
         Assert.False(File.Exists(Path.ChangeExtension(csv, ".failures.csv")));
     }

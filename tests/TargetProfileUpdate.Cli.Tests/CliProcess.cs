@@ -6,7 +6,11 @@ namespace TargetProfileUpdate.Cli.Tests;
 /// <summary>Runs the built tool as a real process: <c>dotnet target-profile.dll …</c>, output redirected.</summary>
 internal sealed class CliProcess : IDisposable
 {
-    public static readonly string ToolDll = Path.Combine(AppContext.BaseDirectory, "target-profile.dll");
+    /// <summary>The tool under test: the build next to the tests, or another build's <c>target-profile.dll</c> named by
+    /// <c>CLI_TESTS_TOOL_DLL</c> (to show that a regression test fails on the build before its fix).</summary>
+    public static readonly string ToolDll = Environment.GetEnvironmentVariable("CLI_TESTS_TOOL_DLL") is { Length: > 0 } other
+        ? other
+        : Path.Combine(AppContext.BaseDirectory, "target-profile.dll");
 
     private readonly Process _process;
     private readonly StringBuilder _out = new();
@@ -14,7 +18,7 @@ internal sealed class CliProcess : IDisposable
     private readonly TaskCompletionSource _outDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _errDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private CliProcess(IEnumerable<string> args, string workingDirectory)
+    private CliProcess(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -33,6 +37,11 @@ internal sealed class CliProcess : IDisposable
         }
 
         Sanitize(start.Environment);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(_out, e.Data, _outDone);
         _process.ErrorDataReceived += (_, e) => Append(_err, e.Data, _errDone);
@@ -55,6 +64,15 @@ internal sealed class CliProcess : IDisposable
     }
 
     public static CliProcess Start(string workingDirectory, params string[] args) => new(args, workingDirectory);
+
+    public static CliProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) => new(args, workingDirectory, environment);
+
+    /// <summary>Runs the tool with extra environment variables (a token, a heap limit).</summary>
+    public static async Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(workingDirectory, environment, args);
+        return await process.WaitAsync(TimeSpan.FromSeconds(180));
+    }
 
     public static async Task<CliResult> RunAsync(string workingDirectory, params string[] args)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace TargetProfileUpdate.Cli.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class FetchAndUpdateTests : IDisposable
 {
     private readonly TestFiles _files = new();

@@ -2,6 +2,7 @@ using TargetProfileUpdate.Emulator;
 
 namespace TargetProfileUpdate.Cli.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class ImportTests : IDisposable
 {
     private readonly TestFiles _files = new();
@@ -32,12 +33,12 @@ public sealed class ImportTests : IDisposable
         string csv = _files.WriteRows("crm.csv", Rows);
         emulator.InjectFaults([.. Enumerable.Range(0, Faults).Select(_ => EmulatorFault.FalseBody())]);
 
-        var first = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", csv, "--concurrency", "8"]);
+        var first = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", csv, "--via", "single", "--concurrency", "8"]);
 
         Assert.True(first.ExitCode == 1, first.ToString());
         string failures = _files.PathOf("crm.failures.csv");
         var rows = TestFiles.ReadCsv(failures);
-        Assert.Equal(["thirdPartyId", "tier", "note", "error"], rows[0]);
+        Assert.Equal(["thirdPartyId", "tier", "note", "target-profile-error"], rows[0]);
         Assert.Equal(Faults, rows.Count - 1);
         var updated = TestFiles.UpdatedIds(emulator);
         var failed = rows.Skip(1).Select(r => r[0]).ToHashSet(StringComparer.Ordinal);
@@ -52,7 +53,7 @@ public sealed class ImportTests : IDisposable
             Assert.DoesNotContain("quoted", row[3], StringComparison.Ordinal);
         }
 
-        var again = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", failures]);
+        var again = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", failures, "--via", "single"]);
 
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Equal(Rows, TestFiles.UpdatedIds(emulator).Count);
@@ -97,7 +98,7 @@ public sealed class ImportTests : IDisposable
         await using var emulator = await TestFiles.StartEmulatorAsync(Rows);
         string csv = _files.WriteRows("plain.csv", Rows);
 
-        var result = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", csv, "--concurrency", "2", "--progress-interval", "0.1"]);
+        var result = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", csv, "--via", "single", "--concurrency", "2", "--progress-interval", "100ms"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.Out.Split('\n');
@@ -113,12 +114,12 @@ public sealed class ImportTests : IDisposable
         string csv = _files.PathOf("mixed.csv");
         File.WriteAllBytes(csv, [.. "thirdPartyId,tier\ncrm-0,tier-0\ncrm-1,tier-1,extra\ncrm-2,"u8, 0xFF, .. "\ncrm-3,tier-3\n"u8]);
 
-        var result = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", csv, "--skip-invalid"]);
+        var result = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", csv, "--skip-invalid", "--via", "single"]);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Equal(["crm-0", "crm-3"], TestFiles.UpdatedIds(emulator).Order(StringComparer.Ordinal));
         var failures = TestFiles.ReadCsv(_files.PathOf("mixed.failures.csv"));
-        Assert.Equal(["thirdPartyId", "tier", "error"], failures[0]);
+        Assert.Equal(["thirdPartyId", "tier", "target-profile-error"], failures[0]);
         Assert.Equal(3, failures.Count);
         Assert.Equal(["crm-1", "tier-1", "extra", "line 3, column 3: the row has 3 fields; the header has 2."], failures[1]);
         Assert.Equal("crm-2", failures[2][0]);

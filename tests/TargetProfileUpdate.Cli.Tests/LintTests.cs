@@ -119,7 +119,7 @@ public sealed class LintTests : IDisposable
         Assert.Contains("--no-lint", refused.Error, StringComparison.Ordinal);
         Assert.Empty(emulator.GetRequests());
 
-        var sent = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", path, "--no-lint"]);
+        var sent = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", path, "--no-lint", "--via", "single", "--skip-existence-check"]);
 
         Assert.True(sent.ExitCode == 0, sent.ToString());
         Assert.Equal(2, emulator.GetRequests().Count);
@@ -133,7 +133,7 @@ public sealed class LintTests : IDisposable
         string path = _files.PathOf("sparse.csv");
         File.WriteAllText(path, "thirdPartyId,tier,note\ncrm-0,gold,\ncrm-1,silver,x\n");
 
-        var result = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", path]);
+        var result = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "import", path, "--via", "single", "--skip-existence-check"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("warning: line 2, column 3: TPU101 warning", result.Error, StringComparison.Ordinal);

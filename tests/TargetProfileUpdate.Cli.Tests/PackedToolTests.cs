@@ -7,6 +7,7 @@ namespace TargetProfileUpdate.Cli.Tests;
 /// The tool as a user gets it: packed (from the build the test run already made), installed with
 /// <c>dotnet tool install --tool-path … --add-source …</c>, and run from the installed copy by its command name.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class PackedToolTests : IDisposable
 {
 #if DEBUG

@@ -2,6 +2,7 @@ using System.Diagnostics;
 
 namespace TargetProfileUpdate.Cli.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class TerminalTests : IDisposable
 {
     private readonly TestFiles _files = new();
@@ -10,10 +11,10 @@ public sealed class TerminalTests : IDisposable
     public async Task Import_OnAPseudoTerminal_RendersALiveProgressBar_AndEndsWithTheSummary()
     {
         Assert.True(File.Exists("/usr/bin/script"), "util-linux 'script' is needed for the pseudo-terminal test (apt-get install bsdutils).");
-        const int Rows = 20_000;
+        const int Rows = 5_000;
         await using var emulator = await TestFiles.StartEmulatorAsync(Rows);
         string csv = _files.WriteRows("tty.csv", Rows);
-        var (exitCode, screen) = await RunOnPseudoTerminalAsync([.. TestFiles.Target(emulator), "import", csv, "--concurrency", "2"]);
+        var (exitCode, screen) = await RunOnPseudoTerminalAsync([.. TestFiles.Target(emulator), "import", csv, "--via", "single", "--concurrency", "4"]);
 
         Assert.True(exitCode == 0, screen);
         Assert.Contains('\u001b', screen);                          // a live display, with escape codes

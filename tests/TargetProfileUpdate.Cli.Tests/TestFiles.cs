@@ -34,9 +34,19 @@ internal sealed class TestFiles : IDisposable
 
     public static string ExpectedNote(int i) => "a, \"quoted\" é " + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public static async Task<TargetEmulator> StartEmulatorAsync(int profiles)
+    /// <summary>An emulator seeded with the profiles of ids 0..profiles-1. Delays are zero, stated here, so a change of the
+    /// emulator's defaults never changes what these tests see.</summary>
+    public static async Task<TargetEmulator> StartEmulatorAsync(int profiles, Action<TargetEmulatorOptions>? configure = null)
     {
-        var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "clitest", MaxRecordedRequests = 100 });
+        var options = new TargetEmulatorOptions
+        {
+            ClientCode = "clitest",
+            MaxRecordedRequests = 100,
+            PropagationDelay = TimeSpan.Zero,
+            BatchProcessingDelay = TimeSpan.Zero,
+        };
+        configure?.Invoke(options);
+        var emulator = await TargetEmulator.StartAsync(options);
         for (int i = 0; i < profiles; i++)
         {
             emulator.SeedProfile(pcId: "pc-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), thirdPartyId: Id(i));

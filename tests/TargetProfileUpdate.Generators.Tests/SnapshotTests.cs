@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Reflection;
 
 namespace TargetProfileUpdate.Generators.Tests;
 
@@ -107,9 +107,11 @@ public sealed class SnapshotTests
         Assert.Equal(2, result.Sources.Count);
     }
 
-    private static void AssertSnapshot(string fileName, string actual, [CallerFilePath] string testFile = "")
+    private static void AssertSnapshot(string fileName, string actual)
     {
-        string path = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots", fileName);
+        // The directory comes from the build, not from [CallerFilePath]: CI builds set ContinuousIntegrationBuild,
+        // whose path map turns source paths into "/_/…", and a snapshot looked up there is never found.
+        string path = Path.Combine(SnapshotDirectory(), fileName);
         if (Environment.GetEnvironmentVariable("TPU_ACCEPT_SNAPSHOTS") == "1")
         {
             File.WriteAllText(path, actual);
@@ -118,4 +120,8 @@ public sealed class SnapshotTests
         Assert.True(File.Exists(path), "No snapshot at " + path + ": run the tests with TPU_ACCEPT_SNAPSHOTS=1 to write it, then review it.");
         Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), actual.ReplaceLineEndings("\n"));
     }
+
+    private static string SnapshotDirectory() =>
+        typeof(SnapshotTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "SnapshotDirectory").Value!;
 }

@@ -9,7 +9,7 @@ public sealed class ManyUpdatesIntegrationTests
     [Fact]
     public async Task TenThousandUpdatesWithRandomFaults_EndAcceptedOrReportedFailed_NoneLost()
     {
-        var options = new TargetEmulatorOptions { MaxRecordedRequests = 100, RandomFaults = new RandomFaultOptions { Probability = 0.1, Seed = 20261123 } };
+        var options = new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, MaxRecordedRequests = 100, RandomFaults = new RandomFaultOptions { Probability = 0.1, Seed = 20261123 } };
         options.RandomFaults.Faults.Clear();
         options.RandomFaults.Faults.Add(EmulatorFault.Status(503));
         options.RandomFaults.Faults.Add(EmulatorFault.Status(500));
@@ -43,7 +43,7 @@ public sealed class ManyUpdatesIntegrationTests
     [Fact]
     public async Task BatchBeyondTheClientQuota_ReportsTheRestAsRateLimitedWithoutSendingThem()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "p");
         var client = EmulatorClient.Create(emulator, o => o.Quota.PermitLimit = 30);
 

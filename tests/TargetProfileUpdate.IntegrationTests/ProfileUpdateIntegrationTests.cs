@@ -11,7 +11,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task DocumentedPcIdExample_ArrivesVerbatimAndIsApplied()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(pcId: "1368007744041-575948.01_00");
         var client = EmulatorClient.Create(emulator);
 
@@ -32,7 +32,7 @@ public sealed class ProfileUpdateIntegrationTests
     [InlineData(ProfileUpdateMethod.Post)]
     public async Task AwkwardValues_RoundTripExactlyThroughTheServer(ProfileUpdateMethod method)
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "crm 1/ü");
         var client = EmulatorClient.Create(emulator, o => o.Method = method);
         var values = new Dictionary<string, string>
@@ -68,7 +68,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task LargeUpdate_IsSentAsPostAndApplied_SmallAsGet()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "crm-1");
         var client = EmulatorClient.Create(emulator);
         string big = string.Concat(Enumerable.Repeat("notes é ", 1500));
@@ -85,7 +85,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task GetAtTheEmulatorsUrlLimit_IsAccepted_AndOneByteOver_Gets414()
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { MaxGetRequestBytes = 2000 });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, MaxGetRequestBytes = 2000 });
         emulator.SeedProfile(thirdPartyId: "p");
         var client = EmulatorClient.Create(emulator, o => { o.Method = ProfileUpdateMethod.Get; o.MaxGetRequestBytes = 100_000; });
         int overhead = (emulator.BaseAddress + "m2/demo/profile/update?mbox3rdPartyId=p&profile.v=").Length;
@@ -101,7 +101,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task PostAtTheEmulatorsBodyLimit_IsAccepted_AndOneByteOver_Gets413()
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { MaxPostRequestBytes = 3000 });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, MaxPostRequestBytes = 3000 });
         emulator.SeedProfile(thirdPartyId: "p");
         var client = EmulatorClient.Create(emulator, o => { o.Method = ProfileUpdateMethod.Post; o.MaxPostRequestBytes = 100_000; });
         int overhead = "mbox3rdPartyId=p&profile.v=".Length;
@@ -116,7 +116,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task SdkDefaults_StayWithinTheDocumentedServerLimits()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "p");
         var client = EmulatorClient.Create(emulator);
 
@@ -131,7 +131,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task UpdateOfUnknownProfile_IsAcceptedButDroppedAndRecordedAsSuch()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         var client = EmulatorClient.Create(emulator);
 
         var result = await client.UpdateAsync(ProfileUpdate.ForThirdPartyId("never-seen").Set("tier", "gold"));
@@ -145,7 +145,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task TokenRequired_WithoutIt403_WithItAccepted_AndRecordedRedacted()
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { AuthorizationToken = "profile-token-123" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, AuthorizationToken = "profile-token-123" });
         emulator.SeedProfile(thirdPartyId: "p");
 
         var ex = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => EmulatorClient.Create(emulator).UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "1")));
@@ -160,7 +160,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task Injected503s_AreRetriedUntilApplied()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "p");
         emulator.InjectFaults(EmulatorFault.Status(503), EmulatorFault.Status(503));
 
@@ -174,7 +174,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task Injected429WithRetryAfter_IsRetriedAfterTheServersDelay()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "p");
         emulator.InjectFaults(EmulatorFault.TooManyRequests(1));
 
@@ -188,7 +188,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task Injected400_IsNotRetried()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.InjectFaults(EmulatorFault.Status(400));
 
         var ex = await Assert.ThrowsAsync<ProfileApiException>(() => EmulatorClient.Create(emulator).UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "1")));
@@ -200,8 +200,8 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task Redirect_IsNotFollowed_AndTheOtherOriginReceivesNothing()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
-        await using var elsewhere = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
+        await using var elsewhere = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.InjectFaults(EmulatorFault.RedirectTo(elsewhere.BaseAddress + "m2/demo/profile/update"));
         var client = EmulatorClient.Create(emulator, o => o.Method = ProfileUpdateMethod.Post);
 
@@ -216,7 +216,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task ConnectionDroppedMidRequest_IsRetried()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "p");
         emulator.InjectFaults(EmulatorFault.Drop());
 
@@ -229,7 +229,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task ConnectionDropped_WithoutRetries_IsATransientFailureWithoutStatus()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.InjectFaults(EmulatorFault.Drop());
 
         var ex = await Assert.ThrowsAsync<ProfileApiException>(
@@ -244,7 +244,7 @@ public sealed class ProfileUpdateIntegrationTests
     [InlineData(true)]
     public async Task FalseOrHtmlBody_IsNeverASuccess(bool html)
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.InjectFaults(html ? EmulatorFault.HtmlBody() : EmulatorFault.FalseBody());
 
         var ex = await Assert.ThrowsAsync<ProfileApiException>(() => EmulatorClient.Create(emulator).UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("a", "1")));
@@ -256,7 +256,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task QuotaExhausted_FailsFastWithRetryAfter()
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { QuotaLimit = 3 });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, QuotaLimit = 3 });
         emulator.SeedProfile(thirdPartyId: "p");
         var client = EmulatorClient.Create(emulator);
 
@@ -276,7 +276,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task TwoHundredConcurrentUpdatesToFiftyProfiles_AreAllAppliedExactly()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         for (int p = 0; p < 50; p++)
         {
             emulator.SeedProfile(thirdPartyId: "crm-" + p);
@@ -303,7 +303,7 @@ public sealed class ProfileUpdateIntegrationTests
     public async Task PropagationDelay_HidesAnUpdateUntilItHasPassed()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.FromMinutes(30), TimeProvider = time });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { BatchProcessingDelay = TimeSpan.Zero, PropagationDelay = TimeSpan.FromMinutes(30), TimeProvider = time });
         emulator.SeedProfile(thirdPartyId: "p", attributes: new Dictionary<string, string> { ["tier"] = "silver" });
 
         await EmulatorClient.Create(emulator, o => o.Resilience.Enabled = false).UpdateAsync(ProfileUpdate.ForThirdPartyId("p").Set("tier", "gold"));
@@ -316,7 +316,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task ProfileFetch_ReturnsTheDocumentedShape_And404ForUnknown()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, FetchVisitorIdAsObject = true });
         var seeded = emulator.SeedProfile(thirdPartyId: "crm-9", attributes: new Dictionary<string, string> { ["a.b"] = "1" });
         using var http = new HttpClient { BaseAddress = emulator.BaseAddress };
 
@@ -336,7 +336,7 @@ public sealed class ProfileUpdateIntegrationTests
     [Fact]
     public async Task AdminEndpoints_CreateInspectAndReset()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         using var http = new HttpClient { BaseAddress = emulator.BaseAddress };
 
         var put = await http.PutAsync("_emulator/profiles/thirdPartyId/crm-5", new StringContent("{\"tier\":\"gold\",\"visits\":3}", System.Text.Encoding.UTF8, "application/json"));

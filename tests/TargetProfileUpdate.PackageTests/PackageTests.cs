@@ -81,20 +81,13 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
     public async Task Consumer_ReferencingOnlyThePackages_SendsAnUpdateThroughRedisLimitsAndUnitTestsWithTheFake()
     {
         using var redis = new RedisServer();
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "crm-pkg");
         string dir = Directory.CreateTempSubdirectory("tpu-consumer-").FullName;
         string template = Path.Combine(PackedPackages.RepositoryRoot, "tests", "TargetProfileUpdate.PackageTests", "Consumer");
         File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), File.ReadAllText(Path.Combine(template, "Consumer.csproj.template")));
         File.WriteAllText(Path.Combine(dir, "Program.cs"), File.ReadAllText(Path.Combine(template, "Program.cs.template")));
-        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="local-feed" value="{_packages.Feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        _packages.WriteNuGetConfig(dir);
 
         var (exitCode, output) = await PackedPackages.DotnetAsync(dir, "run", "-c", "Release", $"-p:TargetProfileUpdateVersion={_packages.Version}", "--", emulator.BaseAddress.ToString(), redis.ConnectionString);
 
@@ -115,7 +108,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
         {
             Version = "0.1.0-pkgtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
             Feed = Directory.CreateTempSubdirectory("tpu-feed-").FullName;
-            foreach (string project in new[] { "src/TargetProfileUpdate/TargetProfileUpdate.csproj", "src/TargetProfileUpdate.Testing/TargetProfileUpdate.Testing.csproj", "src/TargetProfileUpdate.Redis/TargetProfileUpdate.Redis.csproj" })
+            foreach (string project in new[] { "src/TargetProfileUpdate/TargetProfileUpdate.csproj", "src/TargetProfileUpdate.Testing/TargetProfileUpdate.Testing.csproj", "src/TargetProfileUpdate.Redis/TargetProfileUpdate.Redis.csproj", "src/TargetProfileUpdate.Emulator/TargetProfileUpdate.Emulator.csproj" })
             {
                 var (exitCode, output) = DotnetAsync(RepositoryRoot, "pack", project, "-c", "Release", "--no-build", "-o", Feed, $"-p:PackageVersion={Version}").GetAwaiter().GetResult();
                 if (exitCode != 0)
@@ -130,6 +123,17 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackages>
         public string Version { get; }
 
         public string Feed { get; }
+
+        /// <summary>Writes a nuget.config into a consumer's folder whose only source is the packed local feed.</summary>
+        public void WriteNuGetConfig(string directory) =>
+            File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="local-feed" value="{Feed}" />
+                  </packageSources>
+                </configuration>
+                """);
 
         public (XDocument Nuspec, HashSet<string> Entries) Read(string id)
         {
@@ -178,7 +182,7 @@ public sealed class AotSmokeTests
     [Fact]
     public async Task AotPublishedApp_SendsAnUpdateToTheEmulator()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "crm-aot");
         string output = Directory.CreateTempSubdirectory("tpu-aot-").FullName;
         string project = Path.Combine(PackageTests.PackedPackages.RepositoryRoot, "tests", "TargetProfileUpdate.AotSmoke", "TargetProfileUpdate.AotSmoke.csproj");

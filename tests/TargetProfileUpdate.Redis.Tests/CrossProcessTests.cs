@@ -16,7 +16,7 @@ public sealed partial class CrossProcessTests(RedisServer redis) : IClassFixture
     [Fact]
     public async Task Quota_FourProcessesSharingOneLimit_GrantExactlyTheLimitInTotal()
     {
-        string prefix = $"test:{Guid.NewGuid():N}:";
+        string prefix = $"test:{Guid.NewGuid():N}:{{clientCode}}:";
         string assembly = typeof(CrossProcessTests).Assembly.Location;
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
@@ -55,7 +55,7 @@ public sealed partial class CrossProcessTests(RedisServer redis) : IClassFixture
             Assert.Equal((Workers * AttemptsPerWorker) - Limit, refused);
             Assert.Equal(refused, withRetryAfter);
             await using ConnectionMultiplexer admin = await Limits.AdminAsync(redis);
-            Assert.Equal(Limit, await Limits.CountedAsync(admin, prefix + "quota"));
+            Assert.Equal(Limit, await Limits.CountedAsync(admin, prefix.Replace("{clientCode}", "cross-process", StringComparison.Ordinal) + "quota"));
         }
         finally
         {

@@ -10,7 +10,7 @@ public sealed class DistributedLimitTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task Quota_UnderHeavyConcurrency_GrantsExactlyTheLimit()
     {
-        await using var limits = new RedisAccountLimits(Limits.Options(redis, o => o.QuotaPermitLimit = 500), "acme");
+        await using var limits = new RedisAccountLimits(Limits.Options(redis), Limits.Account("acme", 500));
 
         RateLimitLease[] leases = await Limits.AcquireConcurrentlyAsync(limits.Quota, 2_000);
 
@@ -24,7 +24,7 @@ public sealed class DistributedLimitTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task Bulk_GrantsFiftyPerMinuteByDefault()
     {
-        await using var limits = new RedisAccountLimits(Limits.Options(redis), "acme");
+        await using var limits = new RedisAccountLimits(Limits.Options(redis), Limits.Account("acme"));
 
         RateLimitLease[] leases = await Limits.AcquireConcurrentlyAsync(limits.Bulk, 80);
 
@@ -35,9 +35,10 @@ public sealed class DistributedLimitTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task Quota_TwoInstancesOfOneAccount_ShareOneCount()
     {
-        RedisLimitOptions options = Limits.Options(redis, o => o.QuotaPermitLimit = 10);
-        await using var first = new RedisAccountLimits(options, "acme");
-        await using var second = new RedisAccountLimits(options, "acme");
+        RedisLimitOptions options = Limits.Options(redis);
+        const int Limit = 10;
+        await using var first = new RedisAccountLimits(options, Limits.Account("acme", Limit));
+        await using var second = new RedisAccountLimits(options, Limits.Account("acme", Limit));
 
         RateLimitLease[] a = await Limits.AcquireConcurrentlyAsync(first.Quota, 8);
         RateLimitLease[] b = await Limits.AcquireConcurrentlyAsync(second.Quota, 8);
@@ -48,9 +49,10 @@ public sealed class DistributedLimitTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task Quota_DifferentClientCodes_GetSeparateKeysAndCounts()
     {
-        RedisLimitOptions options = Limits.Options(redis, o => o.QuotaPermitLimit = 3);
-        await using var acme = new RedisAccountLimits(options, "acme");
-        await using var globex = new RedisAccountLimits(options, "globex");
+        RedisLimitOptions options = Limits.Options(redis);
+        const int Limit = 3;
+        await using var acme = new RedisAccountLimits(options, Limits.Account("acme", Limit));
+        await using var globex = new RedisAccountLimits(options, Limits.Account("globex", Limit));
 
         RateLimitLease[] a = await Limits.AcquireConcurrentlyAsync(acme.Quota, 5);
         RateLimitLease[] g = await Limits.AcquireConcurrentlyAsync(globex.Quota, 5);
@@ -66,8 +68,8 @@ public sealed class DistributedLimitTests(RedisServer redis) : IClassFixture<Red
     {
         // A 2 s window in 1 s buckets: a permit counts until its whole bucket has left the window (2 to 3 s).
         await using var limits = new RedisAccountLimits(
-            Limits.Options(redis, o => { o.QuotaPermitLimit = 3; o.QuotaWindow = TimeSpan.FromSeconds(2); o.QuotaBucket = TimeSpan.FromSeconds(1); }),
-            "acme");
+            Limits.Options(redis, o => o.QuotaBucket = TimeSpan.FromSeconds(1)),
+            Limits.Account("acme", 3, TimeSpan.FromSeconds(2)));
         for (int i = 0; i < 3; i++)
         {
             using RateLimitLease granted = await limits.Quota.AcquireAsync(1);
@@ -88,7 +90,7 @@ public sealed class DistributedLimitTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task Quota_ZeroPermits_ReportsWhetherAnyIsLeftWithoutTakingOne()
     {
-        await using var limits = new RedisAccountLimits(Limits.Options(redis, o => o.QuotaPermitLimit = 1), "acme");
+        await using var limits = new RedisAccountLimits(Limits.Options(redis), Limits.Account("acme", 1));
 
         using RateLimitLease probe = await limits.Quota.AcquireAsync(0);
         using RateLimitLease one = await limits.Quota.AcquireAsync(1);
@@ -103,7 +105,7 @@ public sealed class DistributedLimitTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task Quota_MorePermitsThanTheLimit_ThrowsNamingTheLimit()
     {
-        await using var limits = new RedisAccountLimits(Limits.Options(redis, o => o.QuotaPermitLimit = 5), "acme");
+        await using var limits = new RedisAccountLimits(Limits.Options(redis), Limits.Account("acme", 5));
 
         var ex = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await limits.Quota.AcquireAsync(6));
 
@@ -116,13 +118,8 @@ public sealed class DistributedLimitTests(RedisServer redis) : IClassFixture<Red
     {
         // 200 ms buckets in a 600 ms window: two seconds of traffic crosses ten buckets.
         await using var limits = new RedisAccountLimits(
-            Limits.Options(redis, o =>
-            {
-                o.QuotaPermitLimit = 1_000_000;
-                o.QuotaWindow = TimeSpan.FromMilliseconds(600);
-                o.QuotaBucket = TimeSpan.FromMilliseconds(200);
-            }),
-            "acme");
+            Limits.Options(redis, o => o.QuotaBucket = TimeSpan.FromMilliseconds(200)),
+            Limits.Account("acme", 1_000_000, TimeSpan.FromMilliseconds(600)));
         await using ConnectionMultiplexer admin = await Limits.AdminAsync(redis);
         (await limits.Quota.AcquireAsync(1)).Dispose();
         (await limits.Bulk.AcquireAsync(1)).Dispose();
@@ -155,7 +152,7 @@ public sealed class DistributedLimitTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task Statistics_CountGrantsAndRefusals()
     {
-        await using var limits = new RedisAccountLimits(Limits.Options(redis, o => o.QuotaPermitLimit = 4), "acme");
+        await using var limits = new RedisAccountLimits(Limits.Options(redis), Limits.Account("acme", 4));
 
         await Limits.AcquireConcurrentlyAsync(limits.Quota, 6);
 

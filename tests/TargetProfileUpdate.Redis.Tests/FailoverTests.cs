@@ -19,12 +19,11 @@ public sealed class FailoverTests
             Limits.Options(redis, o =>
             {
                 o.WhenRedisUnavailable = RedisUnavailableBehavior.FailOpenWithLocalLimit;
-                o.QuotaPermitLimit = 1_000;
                 o.LocalFallbackFraction = 0.01; // 10 permits per process while Redis is away
                 o.OperationTimeout = TimeSpan.FromSeconds(1);
                 o.UnavailableRetryInterval = TimeSpan.FromMilliseconds(100);
             }),
-            "acme",
+            Limits.Account("acme", 1_000),
             services);
         RateLimitLease[] shared = await Limits.AcquireConcurrentlyAsync(limits.Quota, 5);
         Assert.All(shared, l => Assert.True(l.IsAcquired));
@@ -74,7 +73,7 @@ public sealed class FailoverTests
                 o.OperationTimeout = TimeSpan.FromSeconds(1);
                 o.UnavailableRetryInterval = TimeSpan.FromMilliseconds(100);
             }),
-            "acme",
+            Limits.Account("acme"),
             services);
         Assert.True((await limits.Quota.AcquireAsync(1)).IsAcquired);
 
@@ -114,7 +113,7 @@ public sealed class FailoverTests
                 o.WhenRedisUnavailable = RedisUnavailableBehavior.FailOpenWithLocalLimit;
                 o.OperationTimeout = TimeSpan.FromMilliseconds(200);
             }),
-            "acme",
+            Limits.Account("acme"),
             services);
         Assert.True((await limits.Quota.AcquireAsync(1)).IsAcquired);
         Assert.True(limits.IsRedisAvailable);
@@ -144,7 +143,7 @@ public sealed class FailoverTests
                 o.WhenRedisUnavailable = RedisUnavailableBehavior.FailOpenWithLocalLimit;
                 o.UnavailableRetryInterval = TimeSpan.FromMilliseconds(50);
             }),
-            "acme",
+            Limits.Account("acme"),
             services);
 
         // The server has no password, so AUTH fails; then Redis goes away altogether.

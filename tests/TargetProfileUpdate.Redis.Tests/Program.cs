@@ -13,7 +13,7 @@ namespace TargetProfileUpdate.Redis.Tests;
 /// waits until every worker is ready, then asks for ATTEMPTS permits and prints
 /// <c>granted=N refused=N refusedWithRetryAfter=N unavailable=N</c>;</item>
 /// <item><c>… update-worker EMULATOR CLIENTCODE CONNECTION PREFIX LIMIT UPDATES WORKERS CONCURRENCY</c> registers the SDK
-/// with <c>UseRedisLimits</c>, waits for the others, sends UPDATES updates to the emulator with <c>UpdateManyAsync</c> and
+/// with the account's <c>Quota:PermitLimit</c> = LIMIT and <c>UseRedisLimits</c> (Redis settings only), waits for the others, sends UPDATES updates to the emulator with <c>UpdateManyAsync</c> and
 /// prints the batch's accounting (see <see cref="UpdateWorkerAsync"/>).</item>
 /// </list>
 /// </summary>
@@ -48,12 +48,10 @@ public static class Program
         {
             ConnectionString = connection,
             KeyPrefix = prefix,
-            QuotaPermitLimit = int.Parse(limit, CultureInfo.InvariantCulture),
-            QuotaWindow = TimeSpan.FromHours(1),
             OperationTimeout = TimeSpan.FromSeconds(10),
             WhenRedisUnavailable = RedisUnavailableBehavior.FailClosed,
         };
-        await using var limits = new RedisAccountLimits(options, "cross-process");
+        await using var limits = new RedisAccountLimits(options, Limits.Account("cross-process", int.Parse(limit, CultureInfo.InvariantCulture), TimeSpan.FromHours(1)));
 
         if (!await StartLineAsync(connection, limits.KeyPrefix + "ready", int.Parse(workers, CultureInfo.InvariantCulture)))
         {
@@ -100,11 +98,10 @@ public static class Program
         {
             o.ConnectionString = redis;
             o.KeyPrefix = keyPrefix;
-            o.QuotaPermitLimit = quota;
-            o.QuotaWindow = TimeSpan.FromHours(1);
             o.OperationTimeout = TimeSpan.FromSeconds(10);
             o.WhenRedisUnavailable = RedisUnavailableBehavior.FailClosed;
-        });
+        },
+        account: a => a.Quota.PermitLimit = quota); // the account's own setting: Redis adds no limit of its own
         IProfileUpdateClient client = services.GetRequiredService<IProfileUpdateClient>();
         RedisAccountLimits limits = services.GetRequiredKeyedService<RedisAccountLimits>(Microsoft.Extensions.Options.Options.DefaultName);
         if (!await StartLineAsync(redis, limits.KeyPrefix + "ready", workers))

@@ -119,10 +119,11 @@ internal sealed record BatchView(int Number)
     public BulkBatchStatus? Final { get; set; }
 
     /// <summary>One line without personal data: number, id, rows, state, counts, status URL (last, so it can be copied).</summary>
-    public string Describe()
+    /// <param name="ledger">Maps the batch's first source index to its row in the file (counted from 1, the header not counted).</param>
+    public string Describe(Import.ImportLedger ledger)
     {
         string id = Batch is null ? string.Empty : " " + Batch.BatchId;
-        string from = Batch is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" from row #{Batch.FirstIndex:N0}");
+        string from = Batch is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" from row {ledger.RowOfSourceIndex(Batch.FirstIndex) + 1:N0}");
         string counts = Final is null ? string.Empty : " (" + BulkRunner.Counts(Final) + ")";
         string url = Batch is null ? string.Empty : "; status: " + Batch.StatusUrl.OriginalString;
         return string.Create(CultureInfo.InvariantCulture, $"Batch {Number}{id}: {Rows:N0} rows{from}, {State}{counts}{url}");

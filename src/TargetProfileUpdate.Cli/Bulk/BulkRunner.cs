@@ -15,7 +15,9 @@ internal sealed record BulkSettings(BulkApiVersion ApiVersion, int BatchRows, in
 /// <summary>How a bulk import went, for the summary.</summary>
 /// <param name="BatchLines">One line per batch: number, id, rows, state, counts, status URL.</param>
 /// <param name="StoppedBy">Why the rows after the refused batch were not sent, when a batch was refused.</param>
-internal sealed record BulkImportOutcome(IReadOnlyList<string> BatchLines, string? StoppedBy);
+/// <param name="NotApplied">With <c>--wait</c>: the rows Adobe Target reported as <c>profilesNotFound</c> or
+/// <c>failedUpdates</c> in accepted batches (counts only: they cannot be told apart by row).</param>
+internal sealed record BulkImportOutcome(IReadOnlyList<string> BatchLines, string? StoppedBy, long NotApplied);
 
 /// <summary>
 /// The tool's use of the SDK's <see cref="IBulkProfileUpdateClient"/>: an import's upload (every row settled in the ledger by
@@ -29,14 +31,15 @@ internal sealed class BulkRunner(IBulkProfileUpdateClient client)
     /// rows in accepted batches are accepted (unless <c>--wait</c> found their batch stuck), rejected rows and the rows of a
     /// refused batch failed with the SDK's reason; rows never taken, or cut off by the second Ctrl+C, stay not sent.
     /// </summary>
-    /// <param name="updates">The valid rows, in file order: the SDK's source indexes are positions in this sequence.</param>
+    /// <param name="source">The valid rows, in file order: the SDK's source indexes are positions in this sequence.</param>
     /// <param name="ledger">Where each row's fate is recorded.</param>
     /// <param name="board">The live view of the batches.</param>
     /// <param name="settings">Limits and waiting.</param>
     /// <param name="stopWaiting">The first Ctrl+C: no more waiting for batches to complete.</param>
     /// <param name="cancellationToken">The second Ctrl+C or the end of the grace period: the request in flight is cut off.</param>
-    public async Task<BulkImportOutcome> ImportAsync(IAsyncEnumerable<ProfileUpdate> updates, ImportLedger ledger, BatchBoard board, BulkSettings settings, CancellationToken stopWaiting, CancellationToken cancellationToken)
+    public async Task<BulkImportOutcome> ImportAsync(RowSource source, ImportLedger ledger, BatchBoard board, BulkSettings settings, CancellationToken stopWaiting, CancellationToken cancellationToken)
     {
+        var updates = source.ReadAsync(stopWaiting, cancellationToken);
         var options = new BulkUploadOptions
         {
             ApiVersion = settings.ApiVersion,
@@ -54,11 +57,23 @@ internal sealed class BulkRunner(IBulkProfileUpdateClient client)
         {
             result = await client.UploadAsync(updates, options, cancellationToken).ConfigureAwait(false);
         }
+        catch (BulkUploadException ex) when (source.Faulted)
+        {
+            // The input failed, not a batch: the rows read into the batch being built were not sent.
+            result = ex.PartialResult;
+            stoppedBy = ex.InnerException?.Message ?? "the input could not be read to the end";
+        }
         catch (BulkUploadException ex)
         {
             result = ex.PartialResult;
-            unaccepted = ex.UnacceptedCount;
-            refusedReason = ErrorText.Describe(ex);
+
+            // The rows read from the source past the refused batch: the row that did not fit in it (read before the batch
+            // was sent) unless the source had ended. Only the batch's own rows failed; that row was not sent.
+            unaccepted = source.Completed ? ex.UnacceptedCount : Math.Max(0, ex.UnacceptedCount - 1);
+            long firstRow = ledger.RowOfSourceIndex(ex.FirstUnacceptedIndex) + 1;
+            long lastRow = ledger.RowOfSourceIndex(ex.FirstUnacceptedIndex + unaccepted - 1) + 1;
+            string cause = ex.InnerException is ProfileApiException api ? ErrorText.Describe(api) : ErrorText.Describe(ex);
+            refusedReason = string.Create(CultureInfo.InvariantCulture, $"batch {result.Batches.Count + 1} (rows {firstRow:N0} to {lastRow:N0}) was refused: {cause}");
             stoppedBy = "a batch was refused, so the rows after it were not sent (" + refusedReason + ")";
         }
         catch (BulkUploadCanceledException ex)
@@ -75,15 +90,27 @@ internal sealed class BulkRunner(IBulkProfileUpdateClient client)
         }
 
         var rejections = result.Rejections.ToDictionary(r => r.Index, r => r.Reason);
-        var stuck = StuckRanges(result, board);
+        var unsettled = UnsettledRanges(result, board, settings.Wait);
         long submitted = result.Submitted;
         ledger.SettleBySourceIndex(submitted + unaccepted, index =>
-            rejections.TryGetValue(index, out string? reason) ? reason
-            : index >= submitted ? refusedReason
-            : stuck.FirstOrDefault(s => index >= s.From && index < s.To).Reason);
-        board.Settled = true;
+        {
+            if (rejections.TryGetValue(index, out string? reason))
+            {
+                return (RowOutcome.Failed, reason);
+            }
 
-        var lines = board.Snapshot().Select(b => b.Describe()).ToList();
+            if (index >= submitted)
+            {
+                return (RowOutcome.Failed, refusedReason);
+            }
+
+            var range = unsettled.Find(s => index >= s.From && index < s.To);
+            return range.Reason is null ? (RowOutcome.Accepted, null) : (range.Outcome, range.Reason);
+        });
+        board.Settled = true;
+        long notApplied = board.Snapshot().Where(b => b.Final is { State: BulkBatchState.Complete }).Sum(b => (b.Final!.ProfilesNotFound ?? 0) + (b.Final!.FailedUpdates ?? 0));
+
+        var lines = board.Snapshot().Select(b => b.Describe(ledger)).ToList();
         if (settings.Wait)
         {
             var finals = board.Snapshot().Where(b => b.Final is not null).Select(b => b.Final!).ToList();
@@ -95,7 +122,7 @@ internal sealed class BulkRunner(IBulkProfileUpdateClient client)
             }
         }
 
-        return new BulkImportOutcome(lines, stoppedBy);
+        return new BulkImportOutcome(lines, stoppedBy, notApplied);
     }
 
     /// <summary>The status of one batch, or (<paramref name="wait"/>) its final status.</summary>
@@ -135,7 +162,7 @@ internal sealed class BulkRunner(IBulkProfileUpdateClient client)
                     var status = await client.WaitForCompletionAsync(batch, pollInterval, stopWaiting).ConfigureAwait(false);
                     board.SetState(i, StateName(status.State), status);
                 }
-                catch (ProfileApiException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     board.SetState(i, "status not known (" + ErrorText.Describe(ex) + ")");
                 }
@@ -147,18 +174,26 @@ internal sealed class BulkRunner(IBulkProfileUpdateClient client)
         }
     }
 
-    /// <summary>The source index ranges of the batches <c>--wait</c> found stuck: none of their rows was applied.</summary>
-    private static List<(long From, long To, string? Reason)> StuckRanges(BulkUploadResult result, BatchBoard board)
+    /// <summary>
+    /// The source index ranges of the batches whose rows are not known to be applied: found <c>stuck</c> (failed: none of
+    /// their rows was applied), or, with <c>--wait</c>, whose final state could not be read (not confirmed: never reported
+    /// as success).
+    /// </summary>
+    private static List<(long From, long To, RowOutcome Outcome, string? Reason)> UnsettledRanges(BulkUploadResult result, BatchBoard board, bool wait)
     {
-        var ranges = new List<(long From, long To, string? Reason)>();
+        var ranges = new List<(long From, long To, RowOutcome Outcome, string? Reason)>();
         var views = board.Snapshot();
         for (int i = 0; i < result.Batches.Count; i++)
         {
+            var batch = result.Batches[i];
+            long to = i + 1 < result.Batches.Count ? result.Batches[i + 1].FirstIndex : result.Submitted;
             if (views[i].Final is { State: BulkBatchState.Stuck })
             {
-                var batch = result.Batches[i];
-                long to = i + 1 < result.Batches.Count ? result.Batches[i + 1].FirstIndex : result.Submitted;
-                ranges.Add((batch.FirstIndex, to, "the batch " + batch.BatchId + " is stuck: Adobe Target did not process it (send these rows again)"));
+                ranges.Add((batch.FirstIndex, to, RowOutcome.Failed, "the batch " + batch.BatchId + " is stuck: Adobe Target did not process it (send these rows again)"));
+            }
+            else if (wait && views[i].Final is not { State: BulkBatchState.Complete })
+            {
+                ranges.Add((batch.FirstIndex, to, RowOutcome.Unconfirmed, "not confirmed: Adobe Target accepted the batch " + batch.BatchId + ", but its processing could not be confirmed (" + views[i].State + "); follow it with batch-status " + batch.StatusUrl.OriginalString + ", or send these rows again (the same values)"));
             }
         }
 

@@ -18,7 +18,7 @@ internal static class BatchStatusCommand
     {
         var url = new Argument<string>("URL") { Description = "The batch status URL, exactly as the upload returned it (import prints it)." };
         var wait = new Option<bool>("--wait") { Description = "Poll until the batch is complete or stuck." };
-        var poll = new Option<double>("--poll-interval") { Description = "With --wait: seconds between two status requests (at least 1; each counts against Target's 50 bulk calls per minute).", DefaultValueFactory = _ => 30 };
+        var poll = new Option<string>("--poll-interval") { Description = "With --wait: time between two status requests, such as 30s or 1m (at least 1s; each counts against Target's 50 bulk calls per minute).", DefaultValueFactory = _ => "30s" };
         var command = new Command("batch-status", "Show the state and counts (consumedCount, successfulUpdates, profilesNotFound, failedUpdates) of a Bulk Profile Update batch. Exit code 0 when complete or still processing, 1 when stuck or the status request failed, 3 when the batch is not known (Adobe keeps the last 10 batches per client, for 24 hours).");
         command.Arguments.Add(url);
         command.Options.Add(wait);
@@ -27,16 +27,12 @@ internal static class BatchStatusCommand
         {
             var statusUrl = TargetSession.ParseAbsolute(parseResult.GetRequiredValue(url), "URL (the batch status URL that the upload returned)")!;
             var batch = BatchOf(statusUrl);
-            double seconds = parseResult.GetValue(poll);
-            if (!(seconds >= 1 && seconds <= 3600))
-            {
-                throw new UsageException("--poll-interval must be from 1 to 3600 seconds.");
-            }
+            var pollInterval = Durations.Parse(parseResult.GetValue(poll), "--poll-interval", BulkProfileUpdateClientExtensions.MinPollInterval, TimeSpan.FromHours(1));
 
             var session = await TargetSession.OpenAsync(parseResult, null, cancellationToken, ClientCodeOf(statusUrl)).ConfigureAwait(false);
             await using (session.ConfigureAwait(false))
             {
-                return await ShowAsync(new BulkRunner(session.BulkClient), batch, parseResult.GetValue(wait), TimeSpan.FromSeconds(seconds), Terminal.Out, cancellationToken).ConfigureAwait(false);
+                return await ShowAsync(new BulkRunner(session.BulkClient), batch, parseResult.GetValue(wait), pollInterval, Terminal.Out, cancellationToken).ConfigureAwait(false);
             }
         });
         return command;

@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TargetProfileUpdate.Emulator;
@@ -9,8 +11,8 @@ using TargetProfileUpdate.Emulator;
 namespace TargetProfileUpdate.Cli.Hosting;
 
 /// <summary>
-/// The account a command talks to: options from <c>--client-code</c>/<c>--base-address</c> and the environment,
-/// registered with the SDK's own <c>AddTargetProfileUpdate</c>, plus the embedded emulator when <c>--emulator</c> is given.
+/// The account a command talks to: options bound from configuration (the environment's <c>TargetProfileUpdate__*</c>
+/// settings, then <c>--client-code</c>/<c>--base-address</c> and the CLI's variables), registered with the SDK's own <c>AddTargetProfileUpdate</c>, plus the embedded emulator when <c>--emulator</c> is given.
 /// </summary>
 internal sealed class TargetSession : IAsyncDisposable
 {
@@ -49,49 +51,72 @@ internal sealed class TargetSession : IAsyncDisposable
     /// (<c>batch-status</c> reads it from the status URL).</param>
     public static async Task<TargetSession> OpenAsync(ParseResult parseResult, Action<TargetProfileUpdateOptions>? tune, CancellationToken cancellationToken, string? fallbackClientCode = null)
     {
-        var options = new TargetProfileUpdateOptions
-        {
-            ClientCode = parseResult.GetValue(GlobalOptions.ClientCode) ?? Env("TARGET_CLIENT_CODE") ?? fallbackClientCode ?? string.Empty,
-            BaseAddress = ParseAbsolute(parseResult.GetValue(GlobalOptions.BaseAddress), "--base-address"),
-            AuthorizationToken = Env("TARGET_PROFILE_TOKEN"),
-        };
-        options.AdobeIms.ClientId = Env("TARGET_IMS_CLIENT_ID");
-        options.AdobeIms.ClientSecret = Env("TARGET_IMS_CLIENT_SECRET");
-        options.AdobeIms.Scopes = Env("TARGET_IMS_SCOPES");
-        options.AdobeIms.Tenant = Env("TARGET_TENANT");
+        // The options are bound from configuration, as a service binds them: the environment's TargetProfileUpdate__* settings
+        // (any SDK option, for example TargetProfileUpdate__Resilience__MaxRetryAttempts=5), then the CLI's own variables and
+        // options on top. Nothing is copied field by field, so no setting can be dropped on the way.
+        string clientCode = parseResult.GetValue(GlobalOptions.ClientCode) ?? Env("TARGET_CLIENT_CODE") ?? fallbackClientCode ?? string.Empty;
+        Uri? baseAddress = ParseAbsolute(parseResult.GetValue(GlobalOptions.BaseAddress), "--base-address");
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        bool useEnvironment = true;
 
         TargetEmulator? emulator = null;
         if (parseResult.GetValue(GlobalOptions.Emulator))
         {
-            if (options.BaseAddress is not null)
+            if (baseAddress is not null)
             {
                 throw new UsageException("--emulator and --base-address cannot be used together: --emulator starts its own server.");
             }
 
-            if (options.ClientCode.Length == 0)
+            if (clientCode.Length == 0)
             {
-                options.ClientCode = "demo";
+                clientCode = "demo";
             }
 
-            emulator = await EmulatorHost.StartEmbeddedAsync(options.ClientCode, cancellationToken).ConfigureAwait(false);
-            options.BaseAddress = emulator.BaseAddress;
-            options.AuthorizationToken = null;
-            options.AdobeIms.ClientId = null;
+            // The embedded emulator needs no credentials: none from the environment are sent to it.
+            emulator = await EmulatorHost.StartEmbeddedAsync(clientCode, cancellationToken).ConfigureAwait(false);
+            baseAddress = emulator.BaseAddress;
+            useEnvironment = false;
         }
-        else if (options.ClientCode.Length == 0)
+        else
+        {
+            Set(values, "AuthorizationToken", Env("TARGET_PROFILE_TOKEN"));
+            Set(values, "AdobeIms:ClientId", Env("TARGET_IMS_CLIENT_ID"));
+            Set(values, "AdobeIms:ClientSecret", Env("TARGET_IMS_CLIENT_SECRET"));
+            Set(values, "AdobeIms:Scopes", Env("TARGET_IMS_SCOPES"));
+            Set(values, "AdobeIms:Tenant", Env("TARGET_TENANT"));
+            Set(values, "AdobeIms:ImsTokenEndpoint", ParseAbsolute(Env("TARGET_IMS_TOKEN_ENDPOINT"), "TARGET_IMS_TOKEN_ENDPOINT")?.OriginalString);
+            Set(values, "AdobeIms:AdminApiBaseAddress", ParseAbsolute(Env("TARGET_ADMIN_API_BASE_ADDRESS"), "TARGET_ADMIN_API_BASE_ADDRESS")?.OriginalString);
+        }
+
+        Set(values, "ClientCode", clientCode.Length == 0 ? null : clientCode);
+        Set(values, "BaseAddress", baseAddress?.OriginalString);
+
+        var builder = new ConfigurationBuilder();
+        if (useEnvironment)
+        {
+            builder.AddEnvironmentVariables();
+        }
+
+        IConfiguration configuration = builder.AddInMemoryCollection(values).Build();
+        IConfigurationSection section = configuration.GetSection(TargetProfileUpdateOptions.SectionName);
+        if (emulator is null && section["ClientCode"] is not { Length: > 0 })
         {
             throw new UsageException("No client code: pass --client-code or set TARGET_CLIENT_CODE (or try --emulator to run offline).");
         }
 
-        tune?.Invoke(options);
-
         var services = new ServiceCollection();
-        services.AddTargetProfileUpdate(o => Copy(options, o));
+        services.AddTargetProfileUpdate(section);
+        if (tune is not null)
+        {
+            services.Configure(Microsoft.Extensions.Options.Options.DefaultName, tune);
+        }
+
         var provider = services.BuildServiceProvider();
-        var session = new TargetSession(provider, emulator, options);
         try
         {
             // Resolve now, so invalid options are reported before anything is read or sent.
+            var options = provider.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>().Get(Microsoft.Extensions.Options.Options.DefaultName);
+            var session = new TargetSession(provider, emulator, options);
             _ = session.UpdateClient;
             _ = session.FetchClient;
             _ = session.BulkClient;
@@ -99,22 +124,32 @@ internal sealed class TargetSession : IAsyncDisposable
         }
         catch (OptionsValidationException ex)
         {
-            await session.DisposeAsync().ConfigureAwait(false);
+            await DisposeAsync(provider, emulator).ConfigureAwait(false);
             throw new UsageException("Configuration error: " + string.Join(" ", ex.Failures), ex);
         }
         catch
         {
-            await session.DisposeAsync().ConfigureAwait(false);
+            await DisposeAsync(provider, emulator).ConfigureAwait(false);
             throw;
+        }
+
+        static void Set(Dictionary<string, string?> values, string key, string? value)
+        {
+            if (value is not null)
+            {
+                values[TargetProfileUpdateOptions.SectionName + ":" + key] = value;
+            }
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => DisposeAsync(_services, Emulator);
+
+    private static async ValueTask DisposeAsync(ServiceProvider services, TargetEmulator? emulator)
     {
-        await _services.DisposeAsync().ConfigureAwait(false);
-        if (Emulator is not null)
+        await services.DisposeAsync().ConfigureAwait(false);
+        if (emulator is not null)
         {
-            await Emulator.DisposeAsync().ConfigureAwait(false);
+            await emulator.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -132,15 +167,4 @@ internal sealed class TargetSession : IAsyncDisposable
     }
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
-
-    private static void Copy(TargetProfileUpdateOptions from, TargetProfileUpdateOptions to)
-    {
-        to.ClientCode = from.ClientCode;
-        to.BaseAddress = from.BaseAddress;
-        to.AuthorizationToken = from.AuthorizationToken;
-        to.MaxConnectionsPerServer = from.MaxConnectionsPerServer;
-        to.AdobeIms = from.AdobeIms;
-        to.Resilience = from.Resilience;
-        to.Quota = from.Quota;
-    }
 }

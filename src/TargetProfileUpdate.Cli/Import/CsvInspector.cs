@@ -8,8 +8,13 @@ using CsvHelper;
 
 namespace TargetProfileUpdate.Cli.Import;
 
-/// <summary>What the pre-pass found: the layout, how many data rows, and which rows cannot be sent (by row index).</summary>
-internal sealed record CsvInspection(CsvLayout Layout, long Rows, SortedDictionary<long, string> InvalidRows);
+/// <summary>What the pre-pass found: the layout, how many data rows, which rows cannot be sent (by row index), and the
+/// lines of the rows that are not UTF-8 (their bytes go to the failures file as they are).</summary>
+internal sealed record CsvInspection(CsvLayout Layout, long Rows, SortedDictionary<long, string> InvalidRows, SortedDictionary<long, (long First, long Last)> RawRows)
+{
+    /// <summary>Gets the input's size and time of last change when it was inspected (to notice a file changed during the import).</summary>
+    public (long Length, DateTime LastWrite) Snapshot { get; init; }
+}
 
 /// <summary>
 /// Reads the whole file once before anything is sent, streaming (memory holds one row and the invalid rows' reasons):
@@ -29,11 +34,14 @@ internal static class CsvInspector
         }
 
         var invalid = new SortedDictionary<long, string>();
+        var raw = new SortedDictionary<long, (long First, long Last)>();
+        var info = new FileInfo(path);
+        var snapshot = (info.Length, info.LastWriteTimeUtc);
         var errors = new List<string>();
         bool badData = false;
         using var reader = CsvLayout.OpenText(path);
         using var parser = new CsvParser(reader, CsvLayout.Configuration(_ => badData = true));
-        if (!parser.Read())
+        if (!ReadBounded(parser, 1))
         {
             throw new UsageException("line 1: the file is empty; it must start with a header whose first column is thirdPartyId or pcId.");
         }
@@ -47,7 +55,7 @@ internal static class CsvInspector
         long previousEnd = parser.RawRow;
         long row = 0;
         int utf8Index = 0;
-        while (parser.Read())
+        while (ReadBounded(parser, previousEnd + 1))
         {
             long start = previousEnd + 1;
             long end = Math.Max(start, parser.RawRow);
@@ -63,6 +71,7 @@ internal static class CsvInspector
             if (utf8Index < badUtf8.Count && badUtf8[utf8Index].Line <= end)
             {
                 error = Utf8Message(badUtf8[utf8Index].Line, badUtf8[utf8Index].Column);
+                raw[row] = (start, end);
             }
             else if (badData)
             {
@@ -84,7 +93,7 @@ internal static class CsvInspector
                 }
                 catch (ArgumentException ex)
                 {
-                    error = At(start, fields[0].Trim().Length == 0 ? 1 : null, ex.Message);
+                    error = At(start, fields[0].Trim().Length == 0 ? 1 : null, CsvLayout.Describe(ex));
                 }
             }
 
@@ -110,7 +119,26 @@ internal static class CsvInspector
             throw new UsageException(Join(errors));
         }
 
-        return new CsvInspection(layout, row, invalid);
+        return new CsvInspection(layout, row, invalid, raw) { Snapshot = snapshot };
+    }
+
+    /// <summary>
+    /// Reads the next record; a field longer than <see cref="CsvLayout.MaxFieldLength"/> (a stray quote swallowing the rest
+    /// of the file, or a runaway field) stops the import with its line, whatever <c>--skip-invalid</c> says: the rows after
+    /// it cannot be told apart. Memory stays bounded: the parser gives up at the cap instead of reading on.
+    /// </summary>
+    public static bool ReadBounded(CsvParser parser, long line)
+    {
+        try
+        {
+            return parser.Read();
+        }
+        catch (MaxFieldSizeException)
+        {
+            throw new UsageException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"line {line}: a field is longer than {CsvLayout.MaxFieldLength:N0} characters, the most the tool reads (Adobe keeps at most 64 KB of data per profile). Usually a stray quote opened a field that never closes: quote the whole field and double any quote inside it. Nothing was sent."));
+        }
     }
 
     /// <summary>Finds bytes that are not UTF-8, as (line, column) with both counted from 1 and columns in characters.</summary>

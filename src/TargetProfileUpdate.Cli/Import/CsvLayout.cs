@@ -10,11 +10,18 @@ namespace TargetProfileUpdate.Cli.Import;
 
 /// <summary>
 /// The columns of an import file: the id column first (<c>thirdPartyId</c> or <c>pcId</c>), then attribute names.
-/// A trailing <c>error</c> column (what a failures file adds) is ignored, so a failures file imports as is.
+/// A trailing <c>target-profile-error</c> column (what a failures file adds) is ignored, so a failures file imports as is;
+/// any other column, one named <c>error</c> included, is an attribute.
 /// </summary>
 internal sealed class CsvLayout
 {
-    public const string ErrorColumn = "error";
+    /// <summary>The column a failures file adds: a name no export has by accident, so only a failures file loses it.</summary>
+    public const string ErrorColumn = "target-profile-error";
+
+    /// <summary>The longest field read, in characters: far over anything Adobe accepts (at most 64 KB of data per profile,
+    /// which the linter reports at its line), and small enough to bound memory. A longer field is a CSV error: usually a
+    /// stray quote that would swallow the rest of the file.</summary>
+    public const int MaxFieldLength = 1_000_000;
 
     private CsvLayout(ProfileIdKind idKind, string idColumn, IReadOnlyList<string> header, IReadOnlyList<string> attributeNames, bool ignoresErrorColumn)
     {
@@ -49,6 +56,7 @@ internal sealed class CsvLayout
         IgnoreBlankLines = true,
         BadDataFound = args => badData?.Invoke(args),
         MissingFieldFound = null,
+        MaxFieldSize = MaxFieldLength,
     };
 
     /// <summary>A reader that decodes UTF-8 (a BOM is skipped; bytes that are not UTF-8 become U+FFFD, found by the byte scan first).</summary>
@@ -85,6 +93,11 @@ internal sealed class CsvLayout
             }
 
             string key = name.StartsWith("profile.", StringComparison.Ordinal) ? name["profile.".Length..] : name;
+            if (string.Equals(key, "thirdPartyId", StringComparison.OrdinalIgnoreCase) || string.Equals(key, "pcId", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UsageException("line 1, column " + column + ": '" + Bounded(name) + "' is the name of an id column, so it cannot be an attribute (the Bulk API would read it as a second id column); rename the column.");
+            }
+
             if (!seen.Add(key))
             {
                 throw new UsageException("line 1, column " + column + ": the attribute '" + Bounded(name) + "' appears twice in the header.");
@@ -105,6 +118,11 @@ internal sealed class CsvLayout
     /// <exception cref="ArgumentException">The id or a value is invalid, or the row sets nothing.</exception>
     public ProfileUpdate ToUpdate(string[] fields)
     {
+        if (string.IsNullOrWhiteSpace(fields[0]))
+        {
+            throw new ArgumentException("the " + IdColumn + " is empty.");
+        }
+
         var update = IdKind == ProfileIdKind.ThirdPartyId ? ProfileUpdate.ForThirdPartyId(fields[0]) : ProfileUpdate.ForPcId(fields[0]);
         for (int i = 0; i < AttributeNames.Count; i++)
         {
@@ -121,6 +139,18 @@ internal sealed class CsvLayout
         }
 
         return update;
+    }
+
+    /// <summary>An SDK validation message for a CSV error: without .NET's "(Parameter '…')" suffix, starting in lower case.</summary>
+    public static string Describe(ArgumentException exception)
+    {
+        string message = exception.Message;
+        if (exception.ParamName is { } parameter && message.EndsWith(" (Parameter '" + parameter + "')", StringComparison.Ordinal))
+        {
+            message = message[..^(" (Parameter '" + parameter + "')").Length];
+        }
+
+        return message.Length > 1 && char.IsUpper(message[0]) && char.IsLower(message[1]) ? char.ToLowerInvariant(message[0]) + message[1..] : message;
     }
 
     private static string Bounded(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");

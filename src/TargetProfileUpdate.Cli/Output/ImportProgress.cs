@@ -61,7 +61,7 @@ internal static class ImportProgress
 
     private static void Update(ProgressTask bar, List<ProgressTask> batchBars, ProgressContext context, ImportLedger ledger, BatchBoard? board, TimeSpan elapsed)
     {
-        bar.Value = Accepted(ledger, board) + ledger.Failed;
+        bar.Value = Done(ledger, board);
         bar.Description = Describe(ledger, board, elapsed);
         if (board is null)
         {
@@ -85,24 +85,31 @@ internal static class ImportProgress
 
     private static string Describe(ImportLedger ledger, BatchBoard? board, TimeSpan elapsed) => Markup.Escape(string.Create(
         CultureInfo.InvariantCulture,
-        $"{Rate(ledger, board, elapsed),7:N0} rows/s  accepted {Accepted(ledger, board):N0}  failed {ledger.Failed:N0}"));
+        $"{Rate(ledger, board, elapsed),7:N0} rows/s  accepted {Accepted(ledger, board):N0}  failed {ledger.Failed:N0}{Extra(ledger)}"));
 
     private static string PlainLine(ImportLedger ledger, BatchBoard? board, long total, TimeSpan elapsed)
     {
         long accepted = Accepted(ledger, board);
-        long done = accepted + ledger.Failed;
+        long done = Done(ledger, board);
         double rate = Rate(ledger, board, elapsed);
         string eta = rate > 0 ? TimeSpan.FromSeconds(Math.Ceiling((total - done) / rate)).ToString("c", CultureInfo.InvariantCulture) : "unknown";
         string batches = board is null ? string.Empty : ", " + board.Summary();
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"progress: {done:N0}/{total:N0} rows ({100.0 * done / total:F1}%), accepted {accepted:N0}, failed {ledger.Failed:N0}, {rate:N0} rows/s, ETA {eta}{batches}");
+            $"progress: {done:N0}/{total:N0} rows ({100.0 * done / total:F1}%), accepted {accepted:N0}, failed {ledger.Failed:N0}{Extra(ledger)}, {rate:N0} rows/s, ETA {eta}{batches}");
     }
+
+    /// <summary>Rows that reached an answer: accepted (for bulk, in accepted batches until the ledger is settled), failed, or found without a profile.</summary>
+    private static long Done(ImportLedger ledger, BatchBoard? board) => Accepted(ledger, board) + ledger.Failed + ledger.NoProfile;
+
+    private static string Extra(ImportLedger ledger) =>
+        (ledger.NoProfile > 0 ? string.Create(CultureInfo.InvariantCulture, $", no profile {ledger.NoProfile:N0}") : string.Empty)
+        + (ledger.WaitingForCircuit ? ", waiting for the server (circuit breaker open)" : string.Empty);
 
     /// <summary>Rows accepted so far: for bulk, the rows of accepted batches until the ledger is settled.</summary>
     private static long Accepted(ImportLedger ledger, BatchBoard? board) =>
         board is { Settled: false } ? board.RowsSent : ledger.Accepted;
 
     private static double Rate(ImportLedger ledger, BatchBoard? board, TimeSpan elapsed) =>
-        elapsed.TotalSeconds > 0 ? (Accepted(ledger, board) + ledger.Failed) / elapsed.TotalSeconds : 0;
+        elapsed.TotalSeconds > 0 ? Done(ledger, board) / elapsed.TotalSeconds : 0;
 }

@@ -23,6 +23,8 @@ internal static class AdminEndpoints
         app.MapPut("/_emulator/profiles/thirdPartyId/{id}", (HttpContext context, string id) => PutProfileAsync(context, state, pcId: null, thirdPartyId: id));
         app.MapPut("/_emulator/profiles/pcId/{id}", (HttpContext context, string id) => PutProfileAsync(context, state, pcId: id, thirdPartyId: null));
         app.MapGet("/_emulator/profiles", () => Results.Json(state.Profiles(), Json));
+        app.MapPost("/_emulator/visits", (Delegate)((HttpContext context) => VisitAsync(context, state)));
+        app.MapGet("/_emulator/privacy/jobs", () => Results.Json(state.Privacy.Snapshot().Select(j => new { j.JobId, j.UserKey, j.Action, j.Regulation, j.CreatedAt, j.CompleteAt, Outcome = j.Outcome.ToString() }), Json));
         app.MapGet("/_emulator/requests", () => Results.Json(state.Requests(), Json));
         app.MapGet("/_emulator/stats", () => Results.Json(
             new
@@ -42,7 +44,12 @@ internal static class AdminEndpoints
             var faults = await ReadFaultsAsync(context).ConfigureAwait(false);
             if (faults is null)
             {
-                return Results.BadRequest(new { message = "Expected a fault object or an array of them, for example {\"kind\":\"Status\",\"statusCode\":503}." });
+                return Results.BadRequest(new
+                {
+                    message = "Expected a fault object or an array of them, for example {\"kind\":\"Status\",\"statusCode\":503}. See docs/emulator.md (Faults) for each kind's fields.",
+                    kinds = Enum.GetNames<EmulatorFaultKind>(),
+                    targets = Enum.GetNames<EmulatorFaultTarget>(),
+                });
             }
 
             foreach (var fault in faults)
@@ -57,6 +64,12 @@ internal static class AdminEndpoints
             state.ClearFaults();
             return Results.NoContent();
         });
+        app.MapPost("/_emulator/scenario", () =>
+        {
+            state.BeginScenario();
+            return Results.NoContent();
+        });
+        app.MapGet("/_emulator/attributes", () => Results.Json(state.AttributeNames(), Json));
         app.MapDelete("/_emulator", () =>
         {
             state.Reset();
@@ -94,11 +107,40 @@ internal static class AdminEndpoints
         return Results.Json(state.Upsert(pcId, thirdPartyId, attributes), Json, statusCode: 201);
     }
 
+    /// <summary><c>POST /_emulator/visits</c> with <c>{"thirdPartyId"|"pcId"|"marketingCloudVisitorId": …, "attributes": {…}}</c>:
+    /// a visitor's Target call, which creates the profile (available after the creation delay) or keeps it alive.</summary>
+    private static async Task<IResult> VisitAsync(HttpContext context, EmulatorState state)
+    {
+        ProfileSeed? visitor;
+        try
+        {
+            visitor = await JsonSerializer.DeserializeAsync<ProfileSeed>(context.Request.Body, Json, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            visitor = null;
+        }
+
+        if (visitor is null || (visitor.PcId is null && visitor.ThirdPartyId is null && visitor.MarketingCloudVisitorId is null))
+        {
+            return Results.BadRequest(new { message = "Expected {\"thirdPartyId\": \"…\"} (or pcId, or marketingCloudVisitorId), with optional \"attributes\": {\"name\": \"value\"}." });
+        }
+
+        var visit = state.Visit(visitor.PcId, visitor.ThirdPartyId, visitor.MarketingCloudVisitorId, visitor.Attributes);
+        return Results.Json(visit, Json, statusCode: visit.CreatedProfile ? 201 : 200);
+    }
+
     private static async Task<List<EmulatorFault>?> ReadFaultsAsync(HttpContext context)
     {
         try
         {
             using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            var elements = document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.EnumerateArray().ToList() : [document.RootElement];
+            if (elements.Any(e => e.ValueKind != JsonValueKind.Object || !e.EnumerateObject().Any(p => p.Name.Equals("kind", StringComparison.OrdinalIgnoreCase))))
+            {
+                return null;
+            }
+
             return document.RootElement.ValueKind switch
             {
                 JsonValueKind.Array => document.RootElement.EnumerateArray().Select(e => e.Deserialize<EmulatorFault>(Json)!).ToList(),

@@ -64,7 +64,7 @@ internal static class BulkEndpoints
             return;
         }
 
-        var body = await BatchBodyReader.ReadAsync(context.Request.BodyReader, options.BulkMaxBytes, options.BulkMaxRows, context.RequestAborted).ConfigureAwait(false);
+        var body = await BatchBodyReader.ReadAsync(context.Request.Body, options.BulkMaxBytes, options.BulkMaxRows, context.RequestAborted).ConfigureAwait(false);
         if (body.Error is { } error)
         {
             await XmlAsync(context, state, 200, "batch-refused", Refusal(error)).ConfigureAwait(false);
@@ -80,14 +80,17 @@ internal static class BulkEndpoints
         bool stuck = fault.Deferred is { Kind: EmulatorFaultKind.BatchStuck };
         var now = state.Now;
         string batchId = state.Batches.NextBatchId(now);
-        string path = version == 2 ? "v2/profile/batchStatus" : "profile/batchStatus";
+
+        // Adobe documents the path (/m2/{client}/profile/batchStatus, for v1 and v2); the host it names is an edge host
+        // (inferred): the emulator names its own.
         var statusUrl = new Uri(string.Create(CultureInfo.InvariantCulture,
-            $"{context.Request.Scheme}://{context.Request.Host}/m2/{Uri.EscapeDataString(options.ClientCode)}/{path}?batchId={Uri.EscapeDataString(batchId)}"));
+            $"{context.Request.Scheme}://{context.Request.Host}/m2/{Uri.EscapeDataString(options.ClientCode)}/profile/batchStatus?batchId={Uri.EscapeDataString(batchId)}"));
 
         var completeAt = now + options.BatchProcessingDelay;
         var visibleAt = completeAt + state.PropagationDelay;
         bool byPcId = body.IdColumn == "pcId";
         long successful = 0, notFound = 0, failed = 0;
+        long serial = state.NextBatchSerial();
         var outcomes = options.LegacyBatchStatus ? new List<BatchStore.ProfileOutcome>(body.Ids.Count) : null;
         var names = body.Names;
         var values = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(body.Values);
@@ -100,15 +103,31 @@ internal static class BulkEndpoints
                 failed++;
                 ok = false;
             }
-            else if (stuck || state.ApplyBulkRow(byPcId, id, names, values.Slice(row * names.Length, names.Length), now, visibleAt, create: version == 2))
+            else if (stuck)
             {
                 successful++;
                 ok = true;
             }
             else
             {
-                notFound++;
-                ok = false;
+                var result = state.ApplyBulkRow(byPcId, id, names, values.Slice(row * names.Length, names.Length), now, visibleAt, create: version == 2, serial);
+                ok = result is ApplyResult.Applied;
+                switch (result)
+                {
+                    case ApplyResult.Applied:
+                        successful++;
+                        break;
+                    case ApplyResult.UnknownProfile:
+                        notFound++;
+                        break;
+                    case ApplyResult.ProfileTooLarge:
+                        failed++;
+                        break;
+                    default:
+                        // A row of empty fields sets nothing and creates nothing: Adobe skips it (counted in no column).
+                        ok = true;
+                        break;
+                }
             }
 
             outcomes?.Add(new BatchStore.ProfileOutcome(id ?? string.Empty, ok));
@@ -133,7 +152,9 @@ internal static class BulkEndpoints
 
         string xml = "<response><success>true</success><batchStatus>" + SecurityElement.Escape(statusUrl.AbsoluteUri)
             + "</batchStatus><message>" + SubmittedMessage + "</message></response>";
-        await XmlAsync(context, state, 200, stuck ? "fault:batch-stuck" : "batch-submitted", xml).ConfigureAwait(false);
+        var notes = new List<string>(body.Notes) { "inferred: the batchStatus host is the emulator's own; Adobe names an edge host" };
+        string outcome = stuck ? "fault:batch-stuck" : body.Notes.Count > 0 ? "batch-submitted-partly" : "batch-submitted";
+        await XmlAsync(context, state, 200, outcome, xml, notes).ConfigureAwait(false);
     }
 
     private static async Task BatchStatusAsync(HttpContext context, string clientCode, EmulatorState state, TargetEmulatorOptions options)
@@ -219,6 +240,6 @@ internal static class BulkEndpoints
     private static string NotKept(HttpContext context) =>
         string.Create(CultureInfo.InvariantCulture, $"(bulk body of {context.Request.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} bytes; not kept)");
 
-    private static Task XmlAsync(HttpContext context, EmulatorState state, int status, string outcome, string xml) =>
-        Responses.AnswerAsync(context, state, NotKept(context), status, outcome, xml, XmlContentType);
+    private static Task XmlAsync(HttpContext context, EmulatorState state, int status, string outcome, string xml, IReadOnlyList<string>? notes = null) =>
+        Responses.AnswerAsync(context, state, NotKept(context), status, outcome, xml, XmlContentType, notes);
 }

@@ -17,6 +17,12 @@ internal static class ProfileEndpoints
 {
     public const string Success = "trueRequest successfully submitted";
 
+    /// <summary>The note on every size answer: the limits are documented, what counts towards them is not.</summary>
+    public const string ByteAccountingNote = "inferred: Adobe documents 8 KB (GET) and 60 KB (POST) without saying what counts; the emulator counts the absolute URL (scheme, host, path and query) and the body's bytes";
+
+    /// <summary>The note on every refusal of malformed input.</summary>
+    public const string RefusalNote = "inferred: Adobe documents no answer for malformed input on this endpoint; the emulator refuses it (the safe direction)";
+
     private const string FetchPrefix = "/rest/v1/profiles/";
 
     private enum IdKind
@@ -43,7 +49,7 @@ internal static class ProfileEndpoints
             var (body, tooLarge) = await ReadBodyAsync(request, options.MaxPostRequestBytes).ConfigureAwait(false);
             if (tooLarge)
             {
-                await AnswerAsync(context, state, "(over the limit; not kept)", 413, "body-too-large", "falseRequest body too large").ConfigureAwait(false);
+                await AnswerAsync(context, state, "(over the limit; not kept)", 413, "body-too-large", "falseRequest body too large", [ByteAccountingNote]).ConfigureAwait(false);
                 return;
             }
 
@@ -61,61 +67,142 @@ internal static class ProfileEndpoints
             return;
         }
 
-        if (!string.Equals(clientCode, options.ClientCode, StringComparison.Ordinal))
+        var notes = new List<string>();
+        if (!Responses.IsClientCode(clientCode, options, notes))
         {
             await AnswerAsync(context, state, rawBody, 404, "unknown-client", "falseUnknown client code").ConfigureAwait(false);
             return;
         }
 
-        if (!isPost)
+        // The URL is size-checked for a POST too: its query string travels in the request line like a GET's.
+        string target = RequestRecorder.RawTarget(context);
+        int urlBytes = request.Scheme.Length + 3 + request.Host.Value!.Length + target.Length;
+        if (urlBytes > options.MaxGetRequestBytes)
         {
-            int urlBytes = request.Scheme.Length + 3 + request.Host.Value!.Length + RequestRecorder.RawTarget(context).Length;
-            if (urlBytes > options.MaxGetRequestBytes)
+            notes.Add(ByteAccountingNote);
+            await AnswerAsync(context, state, rawBody, 414, "uri-too-long", "falseRequest URI too long", notes).ConfigureAwait(false);
+            return;
+        }
+
+        // Servlet-style parameters: the query string, then (for a form POST) the body, decoded strictly.
+        var parameters = new List<KeyValuePair<string, string>>();
+        int q = target.IndexOf('?', StringComparison.Ordinal);
+        string? problem = AddParameters(parameters, q < 0 ? string.Empty : target[(q + 1)..]);
+        if (problem is null && isPost && (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ?? false))
+        {
+            problem = AddParameters(parameters, rawBody);
+        }
+
+        if (problem is null)
+        {
+            problem = Classify(parameters, notes, out string? pcId, out string? thirdPartyId, out var attributes);
+            if (problem is null && string.IsNullOrEmpty(pcId) && string.IsNullOrEmpty(thirdPartyId))
             {
-                await AnswerAsync(context, state, rawBody, 414, "uri-too-long", "falseRequest URI too long").ConfigureAwait(false);
+                await AnswerAsync(context, state, rawBody, 400, "bad-request", "falseMissing mboxPC or mbox3rdPartyId", notes).ConfigureAwait(false);
+                return;
+            }
+
+            if (problem is null)
+            {
+                await ApplyAsync(context, state, rawBody, pcId, thirdPartyId, attributes, notes).ConfigureAwait(false);
                 return;
             }
         }
 
-        // Servlet-style parameters: the query string, then (for a form POST) the body.
-        var parameters = new List<KeyValuePair<string, string>>();
-        AddParameters(parameters, request.QueryString.Value);
-        if (isPost && (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ?? false))
-        {
-            AddParameters(parameters, rawBody);
-        }
+        notes.Add(RefusalNote);
+        await AnswerAsync(context, state, rawBody, 400, "refused:" + problem, "falseBad request: " + Describe(problem), notes).ConfigureAwait(false);
+    }
 
-        string? pcId = First(parameters, "mboxPC");
-        string? thirdPartyId = First(parameters, "mbox3rdPartyId");
-        if (string.IsNullOrEmpty(pcId) && string.IsNullOrEmpty(thirdPartyId))
-        {
-            await AnswerAsync(context, state, rawBody, 400, "bad-request", "falseMissing mboxPC or mbox3rdPartyId").ConfigureAwait(false);
-            return;
-        }
-
+    private static async Task ApplyAsync(HttpContext context, EmulatorState state, string rawBody, string? pcId, string? thirdPartyId, List<KeyValuePair<string, string>> attributes, List<string> notes)
+    {
         if (!state.Quota.TryAcquire(out var retryAfter))
         {
             context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            await AnswerAsync(context, state, rawBody, 429, "quota-exceeded", "falseQuota exceeded").ConfigureAwait(false);
+            notes.Add("inferred: Adobe documents the 1,000,000 updates per 24 h but no answer for going over it; 429, Retry-After and this body are the emulator's");
+            await AnswerAsync(context, state, rawBody, 429, "quota-exceeded", "falseQuota exceeded", notes).ConfigureAwait(false);
             return;
         }
 
-        var attributes = new List<KeyValuePair<string, string>>();
+        // Update only: an unknown profile is answered as a success and silently dropped, as Adobe does.
+        var result = !string.IsNullOrEmpty(pcId)
+            ? state.TryApply(byPcId: true, pcId, attributes)
+            : state.TryApply(byPcId: false, thirdPartyId!, attributes);
+        string outcome = result switch
+        {
+            ApplyResult.Applied => notes.Exists(n => n.StartsWith("ignored", StringComparison.Ordinal)) ? "applied-partly" : "applied",
+            ApplyResult.ProfileTooLarge => "dropped-profile-too-large",
+            _ => "dropped-unknown-profile",
+        };
+        if (result == ApplyResult.ProfileTooLarge)
+        {
+            notes.Add("inferred: Adobe documents 64 KB of external data per profile, not what happens above it; the emulator drops the whole update");
+        }
+
+        await AnswerAsync(context, state, rawBody, 200, outcome, Success, notes).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sorts the parameters into the identity and the <c>profile.*</c> attributes. Returns why the request is refused, or
+    /// <see langword="null"/>: an empty attribute name (<c>profile.=x</c>), a wrongly cased prefix (<c>Profile.x</c>: names are
+    /// case-sensitive), or a parameter given twice (which value wins is not documented). Empty values and other parameters
+    /// are ignored, with a note.
+    /// </summary>
+    private static string? Classify(List<KeyValuePair<string, string>> parameters, List<string> notes, out string? pcId, out string? thirdPartyId, out List<KeyValuePair<string, string>> attributes)
+    {
+        pcId = null;
+        thirdPartyId = null;
+        attributes = [];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, value) in parameters)
         {
-            if (name.StartsWith("profile.", StringComparison.Ordinal) && name.Length > 8 && seen.Add(name))
+            if (!seen.Add(name))
             {
+                return "duplicate-parameter";
+            }
+
+            if (name is "mboxPC")
+            {
+                pcId = value;
+            }
+            else if (name is "mbox3rdPartyId")
+            {
+                thirdPartyId = value;
+            }
+            else if (name.StartsWith("profile.", StringComparison.Ordinal))
+            {
+                if (string.IsNullOrWhiteSpace(name[8..]))
+                {
+                    return "unusable-parameter";
+                }
+
+                if (value.Length == 0)
+                {
+                    notes.Add("ignored an empty value: Adobe's empty values neither clear nor change an attribute (documented for bulk; inferred here)");
+                    continue;
+                }
+
                 attributes.Add(new(name[8..], value));
+            }
+            else if (name.StartsWith("profile.", StringComparison.OrdinalIgnoreCase) || name.Equals("profile", StringComparison.OrdinalIgnoreCase))
+            {
+                return "unusable-parameter";
+            }
+            else
+            {
+                notes.Add("ignored a parameter that is neither mboxPC, mbox3rdPartyId nor profile.*");
             }
         }
 
-        // Update only: an unknown profile is answered as a success and silently dropped, as Adobe does.
-        bool applied = !string.IsNullOrEmpty(pcId)
-            ? state.TryApply(byPcId: true, pcId, attributes)
-            : state.TryApply(byPcId: false, thirdPartyId!, attributes);
-        await AnswerAsync(context, state, rawBody, 200, applied ? "applied" : "dropped-unknown-profile", Success).ConfigureAwait(false);
+        return null;
     }
+
+    private static string Describe(string problem) => problem switch
+    {
+        "bad-percent-encoding" => "a % not followed by two hex digits (encode % as %25)",
+        "invalid-utf8" => "percent-encoded bytes that are not UTF-8, or raw non-ASCII bytes",
+        "duplicate-parameter" => "a parameter given twice",
+        _ => "an unusable parameter name (profile. with no name, or a wrongly cased Profile.: names are case-sensitive)",
+    };
 
     private static async Task FetchAsync(HttpContext context, EmulatorState state, TargetEmulatorOptions options)
     {
@@ -131,8 +218,9 @@ internal static class ProfileEndpoints
         }
 
         string client = context.Request.Query["client"].ToString();
+        var notes = new List<string>();
         var (kind, id) = ParseFetchTarget(context);
-        var profile = id is null || !string.Equals(client, options.ClientCode, StringComparison.Ordinal) ? null : kind switch
+        var profile = id is null || !Responses.IsClientCode(client, options, notes) ? null : kind switch
         {
             IdKind.ThirdPartyId => state.Find(byPcId: false, id),
             IdKind.MarketingCloudVisitorId => state.FindByEcid(id),
@@ -151,7 +239,7 @@ internal static class ProfileEndpoints
                 ["status"] = 404,
                 ["message"] = string.Create(CultureInfo.InvariantCulture, $"No profile found for client {client} with {idName}={id}"),
             };
-            await Responses.AnswerJsonAsync(context, state, string.Empty, 404, "fetch-not-found", notFound).ConfigureAwait(false);
+            await Responses.AnswerJsonAsync(context, state, string.Empty, 404, "fetch-not-found", notFound, notes: notes).ConfigureAwait(false);
             return;
         }
 
@@ -174,16 +262,24 @@ internal static class ProfileEndpoints
             : new JsonObject
             {
                 ["client"] = options.ClientCode,
-                ["visitorId"] = new JsonObject
-                {
-                    ["tntId"] = profile.PcId,
-                    ["thirdPartyId"] = profile.ThirdPartyId,
-                    ["marketingCloudVisitorId"] = profile.MarketingCloudVisitorId,
-                },
+                // Adobe's only sample shows visitorId as a string; the object shape is kept behind an option.
+                ["visitorId"] = options.FetchVisitorIdAsObject
+                    ? new JsonObject
+                    {
+                        ["tntId"] = profile.PcId,
+                        ["thirdPartyId"] = profile.ThirdPartyId,
+                        ["marketingCloudVisitorId"] = profile.MarketingCloudVisitorId,
+                    }
+                    : profile.PcId,
                 ["modifiedAt"] = Timestamp(profile.ModifiedAt, legacy),
                 ["profileAttributes"] = attributes,
             };
-        await Responses.AnswerJsonAsync(context, state, string.Empty, 200, "fetch", json).ConfigureAwait(false);
+        if (options.FetchVisitorIdAsObject)
+        {
+            notes.Add("inferred: visitorId as an object {tntId, thirdPartyId, marketingCloudVisitorId} is not documented (FetchVisitorIdAsObject)");
+        }
+
+        await Responses.AnswerJsonAsync(context, state, string.Empty, 200, "fetch", json, notes: notes).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -212,8 +308,8 @@ internal static class ProfileEndpoints
         return rest.Length == 0 || rest.Contains('/', StringComparison.Ordinal) ? (kind, null) : (kind, Uri.UnescapeDataString(rest));
     }
 
-    private static Task AnswerAsync(HttpContext context, EmulatorState state, string rawBody, int status, string outcome, string body) =>
-        Responses.AnswerAsync(context, state, rawBody, status, outcome, body);
+    private static Task AnswerAsync(HttpContext context, EmulatorState state, string rawBody, int status, string outcome, string body, IReadOnlyList<string>? notes = null) =>
+        Responses.AnswerAsync(context, state, rawBody, status, outcome, body, notes: notes);
 
     private static async Task<(string Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, int limit)
     {
@@ -241,36 +337,73 @@ internal static class ProfileEndpoints
         }
     }
 
-    /// <summary>Parses <c>a=b&amp;c=d</c> as a servlet does (<c>+</c> is a space), keeping order and case of names.</summary>
-    private static void AddParameters(List<KeyValuePair<string, string>> parameters, string? encoded)
+    /// <summary>
+    /// Parses <c>a=b&amp;c=d</c> as a servlet does (<c>+</c> is a space), keeping order and case of names, decoding exactly
+    /// once and strictly. Returns why it cannot (<c>bad-percent-encoding</c>, <c>invalid-utf8</c>), or <see langword="null"/>.
+    /// </summary>
+    private static string? AddParameters(List<KeyValuePair<string, string>> parameters, string encoded)
     {
-        if (string.IsNullOrEmpty(encoded))
+        if (encoded.Length == 0)
         {
-            return;
+            return null;
         }
 
-        foreach (var pair in encoded.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var pair in encoded.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             int eq = pair.IndexOf('=', StringComparison.Ordinal);
-            string name = eq < 0 ? pair : pair[..eq];
-            string value = eq < 0 ? string.Empty : pair[(eq + 1)..];
-            parameters.Add(new(Decode(name), Decode(value)));
-        }
-    }
-
-    private static string Decode(string encoded) => Uri.UnescapeDataString(encoded.Replace('+', ' '));
-
-    private static string? First(List<KeyValuePair<string, string>> parameters, string name)
-    {
-        foreach (var (key, value) in parameters)
-        {
-            if (string.Equals(key, name, StringComparison.Ordinal))
+            string value = string.Empty;
+            string? problem = TryDecode(eq < 0 ? pair : pair[..eq], out string name) ?? TryDecode(eq < 0 ? string.Empty : pair[(eq + 1)..], out value);
+            if (problem is not null)
             {
-                return value;
+                return problem;
             }
+
+            parameters.Add(new(name, value));
         }
 
         return null;
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string? TryDecode(string encoded, out string decoded)
+    {
+        decoded = string.Empty;
+        var bytes = new byte[encoded.Length];
+        int n = 0;
+        for (int i = 0; i < encoded.Length; i++)
+        {
+            char c = encoded[i];
+            if (c > 0x7F)
+            {
+                return "invalid-utf8";
+            }
+
+            if (c == '%')
+            {
+                if (i + 2 >= encoded.Length || !char.IsAsciiHexDigit(encoded[i + 1]) || !char.IsAsciiHexDigit(encoded[i + 2]))
+                {
+                    return "bad-percent-encoding";
+                }
+
+                bytes[n++] = byte.Parse(encoded.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                i += 2;
+            }
+            else
+            {
+                bytes[n++] = c == '+' ? (byte)' ' : (byte)c;
+            }
+        }
+
+        try
+        {
+            decoded = StrictUtf8.GetString(bytes, 0, n);
+            return null;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return "invalid-utf8";
+        }
     }
 
     /// <summary>ISO-8601 in UTC with <c>Z</c>; the legacy shape had no offset.</summary>

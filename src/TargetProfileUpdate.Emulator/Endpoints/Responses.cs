@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json.Nodes;
@@ -25,7 +26,7 @@ internal static class Responses
             return default;
         }
 
-        if (fault.Kind is EmulatorFaultKind.BatchRefused or EmulatorFaultKind.BatchStuck)
+        if (fault.Kind is EmulatorFaultKind.BatchRefused or EmulatorFaultKind.BatchStuck or EmulatorFaultKind.PrivacyJobFailed)
         {
             return new FaultOutcome(false, fault);
         }
@@ -62,6 +63,26 @@ internal static class Responses
         }
     }
 
+    /// <summary>The note recorded when the literal <c>client</c> stands for the client code.</summary>
+    public const string ClientAliasNote = "inferred: the literal 'client' (as Adobe's docs print the path) is accepted as an alias of the client code; real tenants put their client code there";
+
+    /// <summary>Whether <paramref name="value"/> is the emulated client code, or the literal <c>client</c> of Adobe's docs (an alias, noted).</summary>
+    public static bool IsClientCode(string value, TargetEmulatorOptions options, List<string> notes)
+    {
+        if (string.Equals(value, options.ClientCode, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (string.Equals(value, "client", StringComparison.Ordinal))
+        {
+            notes.Add(ClientAliasNote);
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>Whether the request carries what the profile endpoints require (see <see cref="TokenStore.IsAuthorized"/>).</summary>
     public static bool Authorized(HttpRequest request, EmulatorState state) => state.Tokens.IsAuthorized(request.Headers.Authorization.ToString());
 
@@ -77,17 +98,17 @@ internal static class Responses
         return false;
     }
 
-    public static async Task AnswerAsync(HttpContext context, EmulatorState state, string rawBody, int status, string outcome, string body, string contentType = "text/plain; charset=utf-8")
+    public static async Task AnswerAsync(HttpContext context, EmulatorState state, string rawBody, int status, string outcome, string body, string contentType = "text/plain; charset=utf-8", IReadOnlyList<string>? notes = null)
     {
-        RequestRecorder.Record(state, context, rawBody, status, outcome);
+        RequestRecorder.Record(state, context, rawBody, status, outcome, notes);
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
         await context.Response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    public static async Task AnswerJsonAsync(HttpContext context, EmulatorState state, string rawBody, int status, string outcome, JsonNode json, string contentType = "application/json; charset=utf-8")
+    public static async Task AnswerJsonAsync(HttpContext context, EmulatorState state, string rawBody, int status, string outcome, JsonNode json, string contentType = "application/json; charset=utf-8", IReadOnlyList<string>? notes = null)
     {
-        RequestRecorder.Record(state, context, rawBody, status, outcome);
+        RequestRecorder.Record(state, context, rawBody, status, outcome, notes);
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
         await context.Response.WriteAsync(json.ToJsonString(), context.RequestAborted).ConfigureAwait(false);

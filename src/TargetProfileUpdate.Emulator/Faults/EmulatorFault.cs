@@ -25,6 +25,9 @@ public enum EmulatorFaultKind
 
     /// <summary>Accept a bulk batch that never completes: its status stays <c>stuck</c> and none of its rows is applied.</summary>
     BatchStuck,
+
+    /// <summary>Accept a Privacy Service request whose jobs end in <c>error</c>, with <see cref="EmulatorFault.Body"/> as Target's message; nothing is erased.</summary>
+    PrivacyJobFailed,
 }
 
 /// <summary>Which endpoint a scripted fault waits for.</summary>
@@ -44,6 +47,12 @@ public enum EmulatorFaultTarget
 
     /// <summary>The batch status endpoints, <c>GET /m2/{clientCode}[/v2]/profile/batchStatus</c>.</summary>
     BatchStatus,
+
+    /// <summary>The Admin API's profile attribute list, <c>GET /{tenant}/target/profileattributes/mbox</c>.</summary>
+    ProfileAttributes,
+
+    /// <summary>The Privacy Service, <c>POST /data/core/privacy/jobs</c> and <c>GET /data/core/privacy/jobs/{jobId}</c>.</summary>
+    PrivacyJobs,
 }
 
 /// <summary>
@@ -166,6 +175,13 @@ public sealed record EmulatorFault
     /// <returns>The fault.</returns>
     public static EmulatorFault FailBatch(int batchNumber, int statusCode = 400) =>
         Status(statusCode).For(EmulatorFaultTarget.BatchUpdate).OnCall(batchNumber);
+
+    /// <summary>Accepts the next Privacy Service request (<c>POST /data/core/privacy/jobs</c>) with jobs that end in <c>error</c>
+    /// once processed; nothing is erased.</summary>
+    /// <param name="message">Target's message in the job's product response.</param>
+    /// <returns>The fault.</returns>
+    public static EmulatorFault FailPrivacyJob(string message = "Target could not process the request") =>
+        new() { Kind = EmulatorFaultKind.PrivacyJobFailed, Body = message, Target = EmulatorFaultTarget.PrivacyJobs };
 
     /// <summary>Accepts the next <c>batchUpdate</c> call as a batch whose status stays <c>stuck</c>; none of its rows is applied.</summary>
     /// <returns>The fault.</returns>

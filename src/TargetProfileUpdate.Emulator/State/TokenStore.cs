@@ -10,9 +10,10 @@ namespace TargetProfileUpdate.Emulator.State;
 /// profile API token the Admin API reads (GET) and rotates (POST).
 /// </summary>
 /// <remarks>
-/// Without an IMS client id the profile token is <see cref="TargetEmulatorOptions.AuthorizationToken"/>, fixed and
-/// without expiry (none means no authentication). With one, it expires after
-/// <see cref="TargetEmulatorOptions.ProfileTokenLifetime"/>; a GET after expiry hands out a fresh one.
+/// Without an IMS client id the profile token is <see cref="TargetEmulatorOptions.AuthorizationToken"/>, fixed, expiring
+/// after <see cref="TargetEmulatorOptions.AuthorizationTokenLifetime"/> when that is set (none means no authentication).
+/// With one, it expires after <see cref="TargetEmulatorOptions.ProfileTokenLifetime"/>; a GET after expiry hands out a
+/// fresh one. Whether the profile endpoints require it is <see cref="TargetEmulatorOptions.RequireAuthentication"/>.
 /// </remarks>
 internal sealed class TokenStore
 {
@@ -36,6 +37,9 @@ internal sealed class TokenStore
     /// <summary>Gets whether the IMS flow is on (an IMS client id is configured).</summary>
     public bool ImsEnabled => _options.ImsClientId is not null;
 
+    /// <summary>Gets whether the profile endpoints require the profile token ("Require Authentication" in the Target UI).</summary>
+    public bool RequireAuthentication => _options.RequireAuthentication ?? (ImsEnabled || _options.AuthorizationToken is not null);
+
     public string? ClientId => _options.ImsClientId;
 
     public string Tenant => _options.Tenant ?? _options.ClientCode;
@@ -48,6 +52,12 @@ internal sealed class TokenStore
 
     public void CountAdminCall() => Interlocked.Increment(ref _adminCalls);
 
+    public void ResetCounters()
+    {
+        Interlocked.Exchange(ref _imsCalls, 0);
+        Interlocked.Exchange(ref _adminCalls, 0);
+    }
+
     public void Reset()
     {
         _imsTokens.Clear();
@@ -56,7 +66,9 @@ internal sealed class TokenStore
         lock (_gate)
         {
             _profileToken = _initialProfileToken;
-            _profileTokenExpiresAt = ImsEnabled && _profileToken is not null ? _time.GetUtcNow() + _options.ProfileTokenLifetime : null;
+            _profileTokenExpiresAt = _profileToken is null ? null
+                : ImsEnabled ? _time.GetUtcNow() + _options.ProfileTokenLifetime
+                : _time.GetUtcNow() + _options.AuthorizationTokenLifetime;
         }
     }
 
@@ -125,11 +137,16 @@ internal sealed class TokenStore
     /// <summary>Whether an <c>Authorization</c> header value may call the profile endpoints now.</summary>
     public bool IsAuthorized(string authorization)
     {
+        if (!RequireAuthentication)
+        {
+            return true;
+        }
+
         lock (_gate)
         {
             if (_profileToken is null)
             {
-                return !ImsEnabled;
+                return false;
             }
 
             if (_profileTokenExpiresAt is { } expiresAt && _time.GetUtcNow() >= expiresAt)
@@ -137,9 +154,7 @@ internal sealed class TokenStore
                 return false;
             }
 
-            return authorization.Length == 7 + _profileToken.Length
-                && authorization.StartsWith("Bearer ", StringComparison.Ordinal)
-                && FixedTimeEquals(authorization[7..], _profileToken);
+            return Endpoints.ImsAuthorization.BearerToken(authorization) is { } token && FixedTimeEquals(token, _profileToken);
         }
     }
 

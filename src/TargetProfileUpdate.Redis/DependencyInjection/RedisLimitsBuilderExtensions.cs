@@ -14,9 +14,11 @@ public static class RedisLimitsBuilderExtensions
     /// Shares the account's update quota and its bulk/admin call limit with every other process through Redis: registers
     /// one <see cref="RedisAccountLimits"/> for the account (a keyed singleton, key <see cref="TargetProfileUpdateBuilder.Name"/>)
     /// and makes its <see cref="RedisAccountLimits.Quota"/> and <see cref="RedisAccountLimits.Bulk"/> the account's
-    /// limiters. Unless <paramref name="configure"/> sets another, the key prefix is
-    /// <c>targetprofileupdate:{clientCode}:</c> with the account's own client code, so accounts never share counts.
-    /// A multiplexer from <see cref="RedisLimitOptions.ConnectionMultiplexerFactory"/> is resolved from the
+    /// limiters. The limits are the account's own settings (<c>Quota:PermitLimit</c> per <c>Quota:Window</c>, and
+    /// Adobe's <see cref="ProfileUpdateQuotaOptions.BulkCallsPerMinute"/>); <paramref name="configure"/> sets only how Redis
+    /// is reached and used. With <c>Quota:Enabled</c> false the account has no update quota, shared or not. The key prefix
+    /// is <c>targetprofileupdate:{clientCode}:</c> with the account's own client code, in lower case, so accounts never share
+    /// counts. A multiplexer from <see cref="RedisLimitOptions.ConnectionMultiplexerFactory"/> is resolved from the
     /// application's services and never disposed by this package; one made from
     /// <see cref="RedisLimitOptions.ConnectionString"/> is disposed with the service provider.
     /// Calling it again for the same account only adds configuration. The settings are validated when the host starts.
@@ -33,33 +35,16 @@ public static class RedisLimitsBuilderExtensions
         IServiceCollection services = builder.Services;
 
         services.AddOptions<RedisLimitOptions>(name).Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisLimitOptions>, RedisLimitOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisLimitOptions>>(RedisLimitOptionsValidator.Instance));
         services.TryAddKeyedSingleton(name, static (sp, key) =>
         {
             string account = (string)key!;
             RedisLimitOptions options = sp.GetRequiredService<IOptionsMonitor<RedisLimitOptions>>().Get(account);
-            string clientCode = sp.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>().Get(account).ClientCode;
-            return new RedisAccountLimits(options, clientCode, sp);
+            TargetProfileUpdateOptions accountOptions = sp.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>().Get(account);
+            return new RedisAccountLimits(options, accountOptions, sp);
         });
         builder.UseQuota(sp => sp.GetRequiredKeyedService<RedisAccountLimits>(name).Quota);
         builder.UseBulkLimiter(sp => sp.GetRequiredKeyedService<RedisAccountLimits>(name).Bulk);
         return builder;
-    }
-
-    /// <summary>Runs <see cref="RedisLimitOptions"/>' own checks at host start, with the same messages.</summary>
-    private sealed class RedisLimitOptionsValidator : IValidateOptions<RedisLimitOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, RedisLimitOptions options)
-        {
-            try
-            {
-                options.Validate();
-                return ValidateOptionsResult.Success;
-            }
-            catch (ArgumentException ex)
-            {
-                return ValidateOptionsResult.Fail(ex.Message);
-            }
-        }
     }
 }

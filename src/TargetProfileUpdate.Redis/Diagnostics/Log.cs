@@ -15,4 +15,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 102, EventName = "RedisLimitsAvailable", Level = LogLevel.Information,
         Message = "Redis answers again after {OutageMilliseconds} ms; the account limits are shared across instances again.")]
     public static partial void Available(ILogger logger, double outageMilliseconds);
+
+    [LoggerMessage(EventId = 103, EventName = "RedisLimitsMisconfigured", Level = LogLevel.Error,
+        Message = "The shared account limits cannot use Redis ({Problem}): {Advice} Nothing is sent while this lasts.")]
+    public static partial void Misconfigured(ILogger logger, string problem, string advice);
 }

@@ -28,6 +28,8 @@ internal sealed class RedisLimitBackend : IAsyncDisposable
     private int _probing;
     private long _unavailableSince;
     private long _nextProbe;
+    private int _misconfigurationsLogged;
+    private RedisMisconfiguration? _authenticationFailure;
 
     public RedisLimitBackend(
         ConfigurationOptions? configuration,
@@ -105,6 +107,7 @@ internal sealed class RedisLimitBackend : IAsyncDisposable
 
     public void Succeeded(bool isProbe)
     {
+        Volatile.Write(ref _misconfigurationsLogged, 0);
         if (Interlocked.CompareExchange(ref _state, Available, Unavailable) == Unavailable)
         {
             TimeSpan outage = _time.GetElapsedTime(Volatile.Read(ref _unavailableSince));
@@ -144,6 +147,18 @@ internal sealed class RedisLimitBackend : IAsyncDisposable
             RetryInterval.TotalMilliseconds);
 
     public void ReleaseProbe() => Volatile.Write(ref _probing, 0);
+
+    /// <summary>Logs a configuration problem once per kind until Redis next answers a permit.</summary>
+    public void Misconfigured(RedisMisconfiguration problem)
+    {
+        int bit = 1 << (int)problem.Kind;
+        int seen = Volatile.Read(ref _misconfigurationsLogged);
+        if ((seen & bit) == 0 && Interlocked.CompareExchange(ref _misconfigurationsLogged, seen | bit, seen) == seen)
+        {
+            Telemetry.Misconfigurations.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("problem", problem.Tag));
+            Log.Misconfigured(_logger, problem.Tag, problem.Advice);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -189,6 +204,23 @@ internal sealed class RedisLimitBackend : IAsyncDisposable
         }
     }
 
-    private static async Task<IConnectionMultiplexer> ConnectCoreAsync(ConfigurationOptions configuration) =>
-        await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+    private async Task<IConnectionMultiplexer> ConnectCoreAsync(ConfigurationOptions configuration)
+    {
+        IConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        connection.ConnectionFailed += (_, e) =>
+        {
+            if (e.FailureType == ConnectionFailureType.AuthenticationFailure)
+            {
+                Volatile.Write(ref _authenticationFailure, RedisMisconfiguration.Authentication);
+            }
+        };
+        connection.ConnectionRestored += (_, _) => Volatile.Write(ref _authenticationFailure, null);
+        return connection;
+    }
+
+    /// <summary>Gets the authentication failure Redis last reported for this connection, until it connects again.</summary>
+    public RedisMisconfiguration? AuthenticationFailure => Volatile.Read(ref _authenticationFailure);
+
+    /// <summary>Remembers an authentication failure seen in a command's error.</summary>
+    public void RecordAuthenticationFailure() => Volatile.Write(ref _authenticationFailure, RedisMisconfiguration.Authentication);
 }

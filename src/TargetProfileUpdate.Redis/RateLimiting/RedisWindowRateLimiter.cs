@@ -29,24 +29,24 @@ internal sealed class RedisWindowRateLimiter : RateLimiter
     private long _failed;
     private long _lastCount;
 
-    public RedisWindowRateLimiter(RedisLimitBackend backend, string key, string limiterName, int limit, TimeSpan window, TimeSpan bucket, double localFraction)
+    public RedisWindowRateLimiter(RedisLimitBackend backend, string key, string limiterName, int limit, Window window, double localFraction)
     {
         _backend = backend;
         _keys = [key];
         _limit = limit;
-        _bucket = bucket;
-        _bucketMilliseconds = (long)bucket.TotalMilliseconds;
-        _buckets = window.Ticks / bucket.Ticks;
+        _bucketMilliseconds = window.BucketMilliseconds;
+        _bucket = TimeSpan.FromMilliseconds(window.BucketMilliseconds);
+        _buckets = window.Buckets;
         _onePermit = Arguments(1);
         _limiterTag = new("limiter", limiterName);
-        _exhaustedReason = string.Create(CultureInfo.InvariantCulture, $"The account's {limiterName} limit of {limit} per {window} is used up across all instances.");
+        _exhaustedReason = string.Create(CultureInfo.InvariantCulture, $"The account's {limiterName} limit of {limit} per {window.Length} is used up across all instances.");
         LocalLimit = Math.Max(1, (int)Math.Floor(limit * localFraction));
         if (backend.Behavior == RedisUnavailableBehavior.FailOpenWithLocalLimit)
         {
             _local = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
             {
                 PermitLimit = LocalLimit,
-                Window = window,
+                Window = window.Length,
                 SegmentsPerWindow = (int)Math.Min(_buckets, 1440),
                 QueueLimit = 0,
                 AutoReplenishment = true,
@@ -119,6 +119,23 @@ internal sealed class RedisWindowRateLimiter : RateLimiter
             {
                 result = await _backend.EvaluateAsync(_keys, permitCount == 1 ? _onePermit : Arguments(permitCount), cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception ex) when (RedisMisconfiguration.Describe(ex, Key) is { } problem)
+            {
+                // Redis answered, but this application cannot use it as configured: that is neither an outage (no fallback,
+                // no "unavailable") nor a rate limit (no refused lease). The caller gets an error that says what to fix.
+                if (isProbe)
+                {
+                    _backend.ReleaseProbe();
+                }
+
+                if (problem.Kind == RedisMisconfiguration.Problem.Authentication)
+                {
+                    _backend.RecordAuthenticationFailure();
+                }
+
+                _backend.Misconfigured(problem);
+                throw new InvalidOperationException(problem.Message);
+            }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 // Redis may still have counted the permit (a timeout does not undo the script): the count errs high, never low.
@@ -145,6 +162,13 @@ internal sealed class RedisWindowRateLimiter : RateLimiter
 
     private WindowLease DecideWithoutRedis(int permitCount)
     {
+        // Redis refused the credentials (seen on the connection itself): not an outage to fall back from, nor a rate limit.
+        if (_backend.AuthenticationFailure is { } problem)
+        {
+            _backend.Misconfigured(problem);
+            throw new InvalidOperationException(problem.Message);
+        }
+
         if (_local is null)
         {
             _backend.Telemetry.UnsharedDecisions.Add(1, _limiterTag, new("decision", "refused_closed"));

@@ -20,6 +20,7 @@ namespace TargetProfileUpdate.Bulk;
 /// <para>Rejected rows (<see cref="Rejections"/>, in source order) are never part of a batch: a null row; a row whose
 /// id kind the bulk API does not take (an ECID); a row whose kind differs from the upload's (fixed by the first row
 /// that is accepted into a batch); a <c>thirdPartyId</c> with <c>+</c> or <c>/</c>; a row with no attributes; a row
+/// with an attribute named <c>thirdPartyId</c> or <c>pcId</c> (it would be a second id column); a row
 /// that alone does not fit in <see cref="BulkUploadOptions.MaxBytesPerBatch"/>.</para>
 /// <para>Not thread-safe: one batcher per upload. Consume each batch (and dispose it) before asking for the next.</para>
 /// </remarks>
@@ -30,6 +31,7 @@ internal sealed class BulkBatcher : IDisposable
     public const string MixedKinds = "The row's kind of id differs from the upload's (fixed by its first accepted row): one upload carries pcId rows or thirdPartyId rows, not both.";
     public const string ForbiddenThirdPartyIdCharacter = "The thirdPartyId contains '+' or '/', which the Bulk Profile Update API does not accept.";
     public const string NoAttributes = "The row sets no attributes.";
+    public const string IdColumnName = "The row sets an attribute named thirdPartyId or pcId: in a bulk batch that would be a second id column in the header. Rename the attribute.";
     public const string RowTooLarge = "The row alone, with the header line, is larger than MaxBytesPerBatch.";
 
     private readonly int _maxRows;
@@ -157,9 +159,27 @@ internal sealed class BulkBatcher : IDisposable
             return ForbiddenThirdPartyIdCharacter;
         }
 
+        if (update.AttributeList.Count == 0)
+        {
+            return NoAttributes;
+        }
+
+        foreach (var (name, _) in update.AttributeList)
+        {
+            if (IsIdColumnName(name))
+            {
+                return IdColumnName;
+            }
+        }
+
         // Target's attribute rules (the account's Linting mode): Strict rejects the row, Warn logs once per name.
-        return update.AttributeList.Count == 0 ? NoAttributes : _linter?.RejectionReason(update);
+        return _linter?.RejectionReason(update);
     }
+
+    /// <summary>Whether an attribute name is one of the bulk header's id columns (compared ignoring case, as a server may):
+    /// such an attribute would add a second id column to the batch.</summary>
+    public static bool IsIdColumnName(string name) =>
+        string.Equals(name, "thirdPartyId", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "pcId", StringComparison.OrdinalIgnoreCase);
 
     private AddResult TryAdd(ProfileUpdate update, long index)
     {

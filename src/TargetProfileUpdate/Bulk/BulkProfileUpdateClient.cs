@@ -50,7 +50,7 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
     {
         ArgumentNullException.ThrowIfNull(batch);
         var uri = StatusUrlTrust.GetTrustedStatusRequestUri(batch.StatusUrl, _account.BaseAddress);
-        return _account.BulkCall.SendAsync<BulkStatusRequest, BulkBatchStatus>(new BulkStatusRequest(batch, uri), cancellationToken).AsTask();
+        return _account.BulkStatusCall.SendAsync<BulkStatusRequest, BulkBatchStatus>(new BulkStatusRequest(batch, uri), cancellationToken).AsTask();
     }
 
     /// <summary>The whole upload: one activity over the batches, each batch one call of the envelope.</summary>

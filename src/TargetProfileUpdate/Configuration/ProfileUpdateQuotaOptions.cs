@@ -14,7 +14,12 @@ namespace TargetProfileUpdate;
 /// </summary>
 public sealed class ProfileUpdateQuotaOptions
 {
-    /// <summary>Gets or sets whether the quota guard is on. Default: <see langword="true"/>.</summary>
+    /// <summary>Adobe's documented limit of bulk and admin API calls per account: 50 per minute (bulk uploads, batch
+    /// status polls and the Admin API token calls share it). Over it, Adobe answers 503.</summary>
+    public const int BulkCallsPerMinute = 50;
+
+    /// <summary>Gets or sets whether the quota guard is on, whichever limiter enforces it (the in-process one, or one plugged in
+    /// with <c>UseQuota</c>, such as Redis). Default: <see langword="true"/>.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Gets or sets the permits per window. Default: 1,000,000.</summary>

@@ -64,6 +64,14 @@ public sealed class TargetProfileUpdateOptions
     [ValidateObjectMembers]
     public ProfileApiResilienceOptions Resilience { get; set; } = new();
 
+    /// <summary>Gets the retry, timeout and circuit-breaker settings of bulk batch status polls (<c>GetStatusAsync</c>,
+    /// <c>WaitForCompletionAsync</c>): short, so a slow status server cannot hang a poll. They are not the upload's (whose
+    /// attempt gets at least 10 minutes and whole call at least 30). Defaults: those of <see cref="ProfileApiResilienceOptions"/>
+    /// (<c>AttemptTimeout</c> 10 s, <c>TotalTimeout</c> 30 s, 3 retries); configuration key <c>BulkStatusResilience</c>.</summary>
+    [Required(ErrorMessage = OptionKeys.Root + "BulkStatusResilience must not be null.")]
+    [ValidateObjectMembers]
+    public ProfileApiResilienceOptions BulkStatusResilience { get; set; } = new();
+
     /// <summary>Gets the client-side quota guard and pacing settings.</summary>
     [Required(ErrorMessage = OptionKeys.Root + "Quota must not be null.")]
     [ValidateObjectMembers]
@@ -82,25 +90,13 @@ public sealed class TargetProfileUpdateOptions
         return text.EndsWith('/') ? BaseAddress : new Uri(text + "/", UriKind.Absolute);
     }
 
-    /// <summary>Copies every setting to <paramref name="target"/> (nested settings are copied by reference).</summary>
-    internal void CopyTo(TargetProfileUpdateOptions target)
-    {
-        target.ClientCode = ClientCode;
-        target.BaseAddress = BaseAddress;
-        target.AuthorizationToken = AuthorizationToken;
-        target.Method = Method;
-        target.MaxGetRequestBytes = MaxGetRequestBytes;
-        target.MaxPostRequestBytes = MaxPostRequestBytes;
-        target.MaxConnectionsPerServer = MaxConnectionsPerServer;
-        target.Linting = Linting;
-        target.AdobeIms = AdobeIms;
-        target.Resilience = Resilience;
-        target.Quota = Quota;
-    }
+    /// <summary>Where these options were bound from and what binding found wrong; <see langword="null"/> when set in code.
+    /// A field, so the configuration binder never sees it.</summary>
+    internal ConfigurationOrigin? Origin;
 
     /// <summary>Describes the options without the token.</summary>
     /// <returns>A summary that is safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, Linting = {Linting}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, Quota = {{ {Quota} }}");
+        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, Linting = {Linting}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, BulkStatusResilience = {{ {BulkStatusResilience} }}, Quota = {{ {Quota} }}");
 }

@@ -13,6 +13,7 @@ namespace TargetProfileUpdate.Configuration;
 /// The 8.0 generator's range check ignores <c>ErrorMessage</c> and names the member by its C# path
 /// (<c>The field TargetProfileUpdateOptions.Resilience.AttemptTimeout must be between 00:00:00.0100000 and 1.00:00:00.</c>);
 /// this wrapper rewrites that path into the configuration key (<c>TargetProfileUpdate:Resilience:AttemptTimeout must be between …</c>),
+/// then to the account's real path (<see cref="ConfigurationOrigin"/>, for example <c>Target:Retail:Resilience:AttemptTimeout</c>),
 /// so every message names the key to fix and the allowed range. The messages carry limits, never a value.
 /// </remarks>
 internal sealed partial class TargetProfileUpdateOptionsDataAnnotationsValidator : IValidateOptions<TargetProfileUpdateOptions>
@@ -23,7 +24,7 @@ internal sealed partial class TargetProfileUpdateOptionsDataAnnotationsValidator
 
     public ValidateOptionsResult Validate(string? name, TargetProfileUpdateOptions options)
     {
-        // The name is not passed on: messages name the configuration key, the same for every account.
+        // The name is not passed on to the generated code: the messages are rewritten to the account's real keys below.
         var result = Inner.Validate(null, options);
         if (!result.Failed)
         {
@@ -33,7 +34,7 @@ internal sealed partial class TargetProfileUpdateOptionsDataAnnotationsValidator
         var failures = new List<string>();
         foreach (string failure in result.Failures ?? [])
         {
-            failures.Add(ToConfigurationKeys(failure));
+            failures.Add(ConfigurationOrigin.Describe(ToConfigurationKeys(failure), name, options));
         }
 
         return ValidateOptionsResult.Fail(failures);

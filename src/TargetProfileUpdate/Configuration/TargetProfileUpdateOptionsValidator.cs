@@ -42,25 +42,32 @@ internal sealed class TargetProfileUpdateOptionsValidator : IValidateOptions<Tar
             failures.Add(OptionKeys.Root + "AuthorizationToken must be a non-empty token of visible ASCII characters (no spaces, CR, LF or NUL), or null for no authentication.");
         }
 
-        if (options.Resilience is { } r)
-        {
-            if (r.MaxDelay < r.BaseDelay)
-            {
-                failures.Add(OptionKeys.Resilience + "MaxDelay must not be shorter than " + OptionKeys.Resilience + "BaseDelay.");
-            }
-
-            if (r.Enabled && r.TotalTimeout < r.AttemptTimeout)
-            {
-                failures.Add(OptionKeys.Resilience + "TotalTimeout must not be shorter than " + OptionKeys.Resilience + "AttemptTimeout.");
-            }
-        }
+        ValidateResilience(options.Resilience, OptionKeys.Resilience, failures);
+        ValidateResilience(options.BulkStatusResilience, OptionKeys.Root + "BulkStatusResilience:", failures);
 
         if (options.AdobeIms is { ClientId.Length: > 0 } ims)
         {
             ValidateIms(ims, failures);
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        if (failures.Count == 0 && options.Origin is not { Failures.Count: > 0 })
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        // What binding found (unknown keys, bare-number durations, malformed values) comes first, already in the real paths.
+        var described = new List<string>();
+        foreach (string failure in options.Origin?.Failures ?? [])
+        {
+            described.Add(ConfigurationOrigin.Named(failure, name));
+        }
+
+        foreach (string failure in failures)
+        {
+            described.Add(ConfigurationOrigin.Describe(failure, name, options));
+        }
+
+        return ValidateOptionsResult.Fail(described);
     }
 
     /// <summary>
@@ -77,6 +84,24 @@ internal sealed class TargetProfileUpdateOptionsValidator : IValidateOptions<Tar
         if (result.Failed)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(TargetProfileUpdateOptions), result.Failures);
+        }
+    }
+
+    private static void ValidateResilience(ProfileApiResilienceOptions? r, string prefix, List<string> failures)
+    {
+        if (r is null)
+        {
+            return;
+        }
+
+        if (r.MaxDelay < r.BaseDelay)
+        {
+            failures.Add(prefix + "MaxDelay must not be shorter than " + prefix + "BaseDelay.");
+        }
+
+        if (r.Enabled && r.TotalTimeout < r.AttemptTimeout)
+        {
+            failures.Add(prefix + "TotalTimeout must not be shorter than " + prefix + "AttemptTimeout.");
         }
     }
 

@@ -36,7 +36,9 @@ internal static class Standalone
             services.AddSingleton(loggerFactory);
         }
 
-        var builder = services.AddTargetProfileUpdate(o => options.CopyTo(o));
+        // The caller's options are the account's options as they are: not copied field by field into a new instance.
+        services.AddSingleton<IOptionsFactory<TargetProfileUpdateOptions>>(new GivenOptionsFactory(options));
+        var builder = services.AddTargetProfileUpdate(static _ => { });
         if (primaryHandler is not null)
         {
             builder.ConfigureHttpClient(http => http.ConfigurePrimaryHttpMessageHandler(() => primaryHandler));
@@ -52,5 +54,11 @@ internal static class Standalone
             provider.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Answers the default account with the caller's (already validated) instance.</summary>
+    private sealed class GivenOptionsFactory(TargetProfileUpdateOptions options) : IOptionsFactory<TargetProfileUpdateOptions>
+    {
+        public TargetProfileUpdateOptions Create(string name) => name.Length == 0 ? options : new TargetProfileUpdateOptions();
     }
 }

@@ -25,6 +25,7 @@ internal sealed class TargetAccount : IDisposable
     private readonly Lazy<ProfileApiCall> _update;
     private readonly Lazy<ProfileApiCall> _fetch;
     private readonly Lazy<ProfileApiCall> _bulk;
+    private readonly Lazy<ProfileApiCall> _bulkStatus;
 
     public TargetAccount(IServiceProvider services, string name)
     {
@@ -39,23 +40,31 @@ internal sealed class TargetAccount : IDisposable
         Invoker = new HttpMessageInvoker(
             services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(TargetProfileUpdateServiceCollectionExtensions.HttpClientNameFor(name)),
             disposeHandler: false);
-        Quota = components.Quota?.Invoke(services)
-            ?? (Options.Quota.Enabled ? new SlidingWindowQuota(Options.Quota.PermitLimit, Options.Quota.Window, Time) : null);
-        BulkLimiter = components.BulkLimiter?.Invoke(services)
-            ?? new SlidingWindowQuota(BulkCallsPerMinute, TimeSpan.FromMinutes(1), Time, segments: 60);
+        Quota = Options.Quota.Enabled
+            ? components.Quota?.Invoke(services) ?? new SlidingWindowQuota(Options.Quota.PermitLimit, Options.Quota.Window, Time)
+            : null;
+        // Adobe's 50 bulk/admin calls per minute pace the account's uploads and polls: a call waits for its next permit
+        // (bounded by its token and the bulk call's total timeout) instead of failing on our own guard.
+        BulkLimiter = new WaitingRateLimiter(
+            components.BulkLimiter?.Invoke(services) ?? new SlidingWindowQuota(BulkCallsPerMinute, TimeSpan.FromMinutes(1), Time, segments: 60),
+            BulkResilience(Options.Resilience).TotalTimeout,
+            Time);
         _pacer = Options.Quota.RequestsPerSecond is { } rps ? new RequestPacer(rps, Time) : null;
         TokenProvider = components.TokenProvider?.Invoke(services)
             ?? (Options.AdobeIms.ClientId is { Length: > 0 }
                 ? new AdobeImsTokenProvider(Options.AdobeIms, CreateCall("ims", null, null, null), CreateCall("admin", BulkLimiter, null, null), LoggerFactory.CreateLogger<AdobeImsTokenProvider>())
-                : new StaticTokenProvider(services.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>(), name));
+                : new StaticTokenProvider(
+                    new PinnedAccountOptions(services.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>(), name, Options, LoggerFactory.CreateLogger("TargetProfileUpdate")),
+                    name));
         BaseAddress = Options.GetEffectiveBaseAddress();
         _update = new(() => CreateCall("update", Quota, _pacer, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
         _fetch = new(() => CreateCall("fetch", null, null, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
         _bulk = new(() => CreateCall("bulk", BulkLimiter, null, TokenProvider, BulkResilience(Options.Resilience)), LazyThreadSafetyMode.ExecutionAndPublication);
+        _bulkStatus = new(() => CreateCall("bulk-status", BulkLimiter, null, TokenProvider, Options.BulkStatusResilience), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Adobe's documented limit of bulk and admin API calls per account: 50 per minute.</summary>
-    public const int BulkCallsPerMinute = 50;
+    public const int BulkCallsPerMinute = ProfileUpdateQuotaOptions.BulkCallsPerMinute;
 
     public string Name { get; }
 
@@ -88,6 +97,9 @@ internal sealed class TargetAccount : IDisposable
     public ProfileApiCall FetchCall => _fetch.Value;
 
     public ProfileApiCall BulkCall => _bulk.Value;
+
+    /// <summary>The call of bulk batch status polls: the account's bulk/admin limiter, with the short status timeouts.</summary>
+    public ProfileApiCall BulkStatusCall => _bulkStatus.Value;
 
     /// <summary>
     /// Bulk calls carry up to 50 MB and Adobe answers 503 over its per-minute limit: the attempt gets at least 10 minutes,
@@ -133,6 +145,11 @@ internal sealed class TargetAccount : IDisposable
         if (_bulk.IsValueCreated)
         {
             _bulk.Value.Dispose();
+        }
+
+        if (_bulkStatus.IsValueCreated)
+        {
+            _bulkStatus.Value.Dispose();
         }
 
         _pacer?.Dispose();

@@ -108,6 +108,12 @@ public static class TargetProfileUpdateServiceCollectionExtensions
         }
 
         var http = services.AddHttpClient(HttpClientNameFor(name));
+
+        // The SDK's pipeline owns retries, timeouts and the circuit breaker. Handlers added for every client through
+        // ConfigureHttpClientDefaults (for example AddStandardResilienceHandler(), the .NET Aspire default) run before any
+        // client's own configuration, so clearing them here, before the account's own ConfigureHttpClient calls, keeps them
+        // off the SDK's chain (they would multiply its attempts and cut its timeouts) and keeps the user's own handlers.
+        http.ConfigureAdditionalHttpMessageHandlers(static (handlers, _) => handlers.Clear());
         http.ConfigurePrimaryHttpMessageHandler(sp => HttpHandlerFactory.CreatePrimaryHandler(
             sp.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>().Get(name).MaxConnectionsPerServer));
         http.ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan);

@@ -39,17 +39,31 @@ public sealed class AuthEndpointsTests
     }
 
     [Fact]
-    public async Task ImsToken_WithCredentialsInTheQuery_Answers400AndIssuesNoToken()
+    public async Task ImsToken_WithCredentialsInTheQuery_IssuesAToken_AsAdobesReferenceAllows_AndTheRecordingHidesThem()
     {
         await using var emulator = await TargetEmulator.StartAsync(Wire.ImsOptions());
         using var http = Wire.Client(emulator);
 
         using var response = await http.PostAsync(
-            $"ims/token/v3?client_id={Wire.ClientId}&client_secret={Wire.ClientSecret}",
-            Wire.Form("grant_type=client_credentials&scope=openid"));
+            $"ims/token/v3?grant_type=client_credentials&client_id={Wire.ClientId}&client_secret={Wire.ClientSecret}&scope=openid",
+            content: null);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("ims-token", emulator.GetRequests()[^1].Outcome);
+        Assert.Equal("grant_type=client_credentials&client_id=***&client_secret=***&scope=openid", emulator.GetRequests()[^1].RawQuery);
+    }
+
+    [Fact]
+    public async Task ImsToken_WithoutScope_Answers400InvalidScope()
+    {
+        await using var emulator = await TargetEmulator.StartAsync(Wire.ImsOptions());
+        using var http = Wire.Client(emulator);
+
+        using var response = await http.PostAsync("ims/token/v3", Wire.Form($"grant_type=client_credentials&client_id={Wire.ClientId}&client_secret={Wire.ClientSecret}"));
 
         Assert.Equal(400, (int)response.StatusCode);
-        Assert.Equal("""{"error":"invalid_request","error_description":"Client credentials must be sent in the request body, not in the query string"}""", await response.Content.ReadAsStringAsync());
+        Assert.Contains("\"error\":\"invalid_scope\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("ims-invalid_scope", emulator.GetRequests()[^1].Outcome);
     }
 
     [Fact]
@@ -72,7 +86,7 @@ public sealed class AuthEndpointsTests
         await Wire.ProfileTokenAsync(http);
 
         var recorded = emulator.GetRequests();
-        Assert.Equal("grant_type=client_credentials&client_id=emulator-client-id&client_secret=***&scope=openid%2CAdobeID%2Ctarget_sdk", recorded[0].RawBody);
+        Assert.Equal("grant_type=client_credentials&client_id=***&client_secret=***&scope=openid%2CAdobeID%2Ctarget_sdk", recorded[0].RawBody);
         Assert.All(recorded, r => Assert.DoesNotContain(Wire.ClientSecret, r.RawBody + r.RawQuery + string.Join(" ", r.Headers.Values), StringComparison.Ordinal));
         Assert.Equal("Bearer ***", recorded[1].Headers["Authorization"]);
     }

@@ -11,22 +11,22 @@ public sealed class BulkEndpointsTests
     private static readonly long StartMs = Wire.Start.ToUnixTimeMilliseconds();
 
     [Fact]
-    public async Task BatchUpdateV2_AnswersTheExactXml_WithAStatusUrlOnTheEmulatorsOwnAddress()
+    public async Task BatchUpdateV2_AnswersTheExactXml_WithAStatusUrlAtAdobesDocumentedPath()
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { TimeProvider = Wire.Clock() });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, TimeProvider = Wire.Clock() });
         using var http = Wire.Client(emulator);
 
         var (status, body) = await Wire.BatchUpdateAsync(http, "thirdPartyId,tier\ncrm-1,gold\n");
 
         Assert.Equal(200, status);
-        string url = $"{emulator.BaseAddress}m2/demo/v2/profile/batchStatus?batchId=demo-{StartMs}-1";
+        string url = $"{emulator.BaseAddress}m2/demo/profile/batchStatus?batchId=demo-{StartMs}-1";
         Assert.Equal($"<response><success>true</success><batchStatus>{url}</batchStatus><message>Batch submitted for processing</message></response>", body);
     }
 
     [Fact]
-    public async Task BatchUpdateV1_AnswersAStatusUrlWithoutV2()
+    public async Task BatchUpdateV1_AnswersTheSameStatusPathAsV2()
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { TimeProvider = Wire.Clock() });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, TimeProvider = Wire.Clock() });
         emulator.SeedProfile(pcId: "pc-1");
         using var http = Wire.Client(emulator);
 
@@ -38,7 +38,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task BatchUpdate_DecodesEveryFieldOnce_IncludingCommaNewlineQuotePercentPlusAndNonAscii()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         using var http = Wire.Client(emulator);
         string csv = "thirdPartyId,note,city,user.level\r\n"
             + "crm%201,a%2Cb%0Ac,Z%C3%BCrich%20%E6%9D%B1%E4%BA%AC,%22q%22\r\n"
@@ -61,7 +61,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task BatchUpdate_EmptyFieldsAreIgnored_AndDoNotClearAnAttribute()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "crm-1", attributes: new Dictionary<string, string> { ["tier"] = "silver", ["city"] = "Basel" });
         using var http = Wire.Client(emulator);
 
@@ -76,7 +76,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task BatchUpdateV2_CreatesMissingProfiles_VisibleToFetch()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         using var http = Wire.Client(emulator);
 
         await Wire.BatchUpdateAsync(http, "thirdPartyId,tier\nnew-1,gold");
@@ -84,13 +84,13 @@ public sealed class BulkEndpointsTests
 
         Assert.Equal(200, status);
         Assert.Contains("\"tier\":{\"value\":\"gold\"", body, StringComparison.Ordinal);
-        Assert.Matches("\"tntId\":\"[0-9]+-[0-9]+\\.01_00\"", body);
+        Assert.Matches("\"visitorId\":\"[0-9]+-[0-9]+\\.01_00\"", body);
     }
 
     [Fact]
     public async Task BatchUpdateV1_UpdatesOnly_AndCountsUnknownProfilesInProfilesNotFound()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "crm-1");
         using var http = Wire.Client(emulator);
 
@@ -108,7 +108,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task BatchUpdate_ByPcIdHeader_UpdatesThatProfile()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(pcId: "1368007744041-575948.01_00");
         using var http = Wire.Client(emulator);
 
@@ -126,7 +126,7 @@ public sealed class BulkEndpointsTests
     [InlineData("thirdPartyId,a\nr1,%C3%28", "Line 2 is not URL-encoded UTF-8")]
     public async Task BatchUpdate_OverALimitOrMalformed_AnswersSuccessFalseAndAppliesNothing(string csv, string message)
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { BulkMaxRows = 2, BulkMaxBytes = 40 });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, BulkMaxRows = 2, BulkMaxBytes = 40 });
         using var http = Wire.Client(emulator);
 
         var (status, body) = await Wire.BatchUpdateAsync(http, csv);
@@ -141,7 +141,7 @@ public sealed class BulkEndpointsTests
     public async Task BatchUpdate_ExactlyAtTheLimits_IsAccepted()
     {
         string csv = "thirdPartyId,a\nr1,1\nr2,2";
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { BulkMaxRows = 2, BulkMaxBytes = csv.Length });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, BulkMaxRows = 2, BulkMaxBytes = csv.Length });
         using var http = Wire.Client(emulator);
 
         var (_, body) = await Wire.BatchUpdateAsync(http, csv);
@@ -153,7 +153,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task BatchUpdate_WithoutTheBatchPrefix_AnswersSuccessFalse()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         using var http = Wire.Client(emulator);
 
         using var response = await http.PostAsync("m2/demo/v2/profile/batchUpdate", Wire.Form("thirdPartyId,a\nr1,1"));
@@ -165,7 +165,7 @@ public sealed class BulkEndpointsTests
     public async Task BatchStatus_IsIncompleteForTheProcessingDelay_ThenComplete_AndRowsAppearOnlyThen()
     {
         var clock = Wire.Clock();
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { TimeProvider = clock, BatchProcessingDelay = TimeSpan.FromSeconds(30) });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, TimeProvider = clock, BatchProcessingDelay = TimeSpan.FromSeconds(30) });
         using var http = Wire.Client(emulator);
         var (_, body) = await Wire.BatchUpdateAsync(http, "thirdPartyId,tier\nnew-1,gold\nnew-2,silver");
         string url = Wire.StatusUrl(body);
@@ -188,7 +188,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task BatchStatus_KeepsOnlyTheLastTenBatches()
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { BulkCallsPerMinute = 100 });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, BulkCallsPerMinute = 100 });
         using var http = Wire.Client(emulator);
         var urls = new List<string>();
         for (int i = 0; i < 11; i++)
@@ -208,7 +208,7 @@ public sealed class BulkEndpointsTests
     public async Task BulkCalls_OverThePerMinuteLimit_Get503WithRetryAfter_UntilTheMinuteHasPassed()
     {
         var clock = Wire.Clock();
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { TimeProvider = clock, BulkCallsPerMinute = 3 });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, TimeProvider = clock, BulkCallsPerMinute = 3 });
         using var http = Wire.Client(emulator);
         string url = Wire.StatusUrl((await Wire.BatchUpdateAsync(http, "thirdPartyId,a\nr1,1")).Body);
         await Wire.GetAsync(http, url);
@@ -243,7 +243,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task Faults_A503Burst_ThenTheBatchIsAccepted()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.InjectFaults(EmulatorFault.ServiceUnavailableBurst(2));
         using var http = Wire.Client(emulator);
 
@@ -257,7 +257,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task Faults_RefuseBatchN_AnswersSuccessFalseOnExactlyThatCall()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.InjectFaults(EmulatorFault.RefuseBatch(2, "Batch 2 refused"));
         using var http = Wire.Client(emulator);
 
@@ -274,7 +274,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task Faults_FailBatchN_AnswersTheStatusOnExactlyThatCall()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.InjectFaults(EmulatorFault.FailBatch(1, 400));
         using var http = Wire.Client(emulator);
 
@@ -286,7 +286,7 @@ public sealed class BulkEndpointsTests
     public async Task Faults_StuckBatch_StaysStuckAndAppliesNothing()
     {
         var clock = Wire.Clock();
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { TimeProvider = clock });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, TimeProvider = clock });
         emulator.InjectFaults(EmulatorFault.StuckBatch());
         using var http = Wire.Client(emulator);
 
@@ -302,7 +302,7 @@ public sealed class BulkEndpointsTests
     public async Task BatchStatus_LegacyShape_ListsEachProfile()
     {
         var clock = Wire.Clock();
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { TimeProvider = clock, LegacyBatchStatus = true, BatchProcessingDelay = TimeSpan.FromSeconds(5) });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, TimeProvider = clock, LegacyBatchStatus = true, BatchProcessingDelay = TimeSpan.FromSeconds(5) });
         emulator.SeedProfile(thirdPartyId: "crm-1");
         using var http = Wire.Client(emulator);
         string url = Wire.StatusUrl((await Wire.BatchUpdateAsync(http, "thirdPartyId,a\ncrm-1,1\ncrm-2,2", version: 1)).Body);
@@ -320,7 +320,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task BatchStatus_WithoutTheToken_Answers403()
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { AuthorizationToken = "t" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, AuthorizationToken = "t" });
         using var http = Wire.Client(emulator);
         string url = Wire.StatusUrl((await Wire.BatchUpdateAsync(http, "thirdPartyId,a\nr1,1", token: "t")).Body);
 
@@ -331,7 +331,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task InspectionBatches_ListsTheBatchesWithTheirState()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         using var http = Wire.Client(emulator);
         await Wire.BatchUpdateAsync(http, "thirdPartyId,a\nr1,1\nr2,2");
 
@@ -346,7 +346,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task BatchUpdate_StreamedInTinyChunks_ParsesRowsSplitAcrossReads()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         using var http = Wire.Client(emulator);
         const int rows = 2_000;
         var csv = new System.Text.StringBuilder("batch=thirdPartyId,name,city\r\n");
@@ -369,7 +369,7 @@ public sealed class BulkEndpointsTests
     [Fact]
     public async Task BatchUpdate_AtTheDefaultRowLimit_IsAcceptedWhole()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "crm-499999");
         using var http = Wire.Client(emulator);
         var csv = new System.Text.StringBuilder("batch=thirdPartyId,tier\n", 12_000_000);

@@ -9,9 +9,26 @@ public sealed class FetchEndpointTests
     private const string Stamp = "2026-01-02T03:04:05.678";
 
     [Fact]
-    public async Task Fetch_ByMarketingCloudVisitorId_AnswersTheCurrentShape()
+    public async Task Fetch_ByMarketingCloudVisitorId_AnswersTheDocumentedShape_WithVisitorIdAsAString()
     {
         await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { TimeProvider = Wire.Clock() });
+        emulator.SeedProfile(new ProfileSeed { PcId = "pc-1", ThirdPartyId = "crm-1", MarketingCloudVisitorId = "ecid-1", Attributes = { ["tier"] = "gold" } });
+        using var http = Wire.Client(emulator);
+
+        var (status, body) = await Wire.FetchAsync(http, "rest/v1/profiles/marketingCloudVisitorId/ecid-1?client=demo");
+
+        Assert.Equal(200, status);
+        Assert.Equal(
+            """{"client":"demo","visitorId":"pc-1","modifiedAt":"STAMPZ","profileAttributes":{"tier":{"value":"gold","modifiedAt":"STAMPZ"}}}""".Replace("STAMP", Stamp, StringComparison.Ordinal),
+            body);
+        Assert.Equal("fetch", emulator.GetRequests()[^1].Outcome);
+        Assert.Empty(emulator.GetRequests()[^1].Notes);
+    }
+
+    [Fact]
+    public async Task Fetch_WithFetchVisitorIdAsObject_AnswersTheObjectShape_NotedAsInferred()
+    {
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { TimeProvider = Wire.Clock(), FetchVisitorIdAsObject = true });
         emulator.SeedProfile(new ProfileSeed { PcId = "pc-1", ThirdPartyId = "crm-1", MarketingCloudVisitorId = "ecid-1", Attributes = { ["tier"] = "gold" } });
         using var http = Wire.Client(emulator);
 
@@ -22,6 +39,7 @@ public sealed class FetchEndpointTests
             """{"client":"demo","visitorId":{"tntId":"pc-1","thirdPartyId":"crm-1","marketingCloudVisitorId":"ecid-1"},"modifiedAt":"STAMPZ","profileAttributes":{"tier":{"value":"gold","modifiedAt":"STAMPZ"}}}""".Replace("STAMP", Stamp, StringComparison.Ordinal),
             body);
         Assert.Equal("ecid-1", emulator.FindByMarketingCloudVisitorId("ecid-1")!.MarketingCloudVisitorId);
+        Assert.StartsWith("inferred: visitorId as an object", Assert.Single(emulator.GetRequests()[^1].Notes), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -37,7 +55,21 @@ public sealed class FetchEndpointTests
         var (status, body) = await Wire.FetchAsync(http, path);
 
         Assert.Equal(200, status);
-        Assert.Contains("\"tntId\":\"pc-1\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"visitorId\":\"pc-1\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SeedProfile_ByThirdPartyIdOnly_GetsAGeneratedPcId_ThatFetchFinds()
+    {
+        await using var emulator = await TargetEmulator.StartAsync();
+        var seeded = emulator.SeedProfile(thirdPartyId: "crm-9");
+        using var http = Wire.Client(emulator);
+
+        var (status, body) = await Wire.FetchAsync(http, "rest/v1/profiles/" + seeded.PcId + "?client=demo");
+
+        Assert.Matches("^[0-9]+-[0-9]+\\.01_00$", seeded.PcId);
+        Assert.Equal(200, status);
+        Assert.Contains("\"visitorId\":\"" + seeded.PcId + "\"", body, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -56,7 +56,7 @@ internal static class Wire
         string ims = await ImsAccessTokenAsync(http);
         using var request = AdminToken(method ?? HttpMethod.Get, ims);
         using var response = await http.SendAsync(request);
-        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(request.Method == HttpMethod.Post ? 201 : 200, (int)response.StatusCode);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["accessToken"]!.GetValue<string>();
     }
 
@@ -102,6 +102,36 @@ internal static class Wire
     {
         int start = xml.IndexOf("<batchStatus>", StringComparison.Ordinal) + "<batchStatus>".Length;
         return xml[start..xml.IndexOf("</batchStatus>", StringComparison.Ordinal)];
+    }
+
+    /// <summary>The options of a test that reads its own writes at once: every delay explicitly zero.</summary>
+    public static TargetEmulatorOptions Immediate(FakeTimeProvider? clock = null) => new()
+    {
+        PropagationDelay = TimeSpan.Zero,
+        BatchProcessingDelay = TimeSpan.Zero,
+        ProfileCreationDelay = TimeSpan.Zero,
+        TimeProvider = clock ?? Clock(),
+    };
+
+    /// <summary>
+    /// Sends exactly these bytes over a plain socket (nothing normalises the request target, as a third-party client's
+    /// socket would not) and reads the status and body. <paramref name="head"/> is the request line and headers without
+    /// the final blank line; Host and Connection: close are added.
+    /// </summary>
+    public static async Task<(int Status, string Body)> RawAsync(TargetEmulator emulator, string head, string body = "")
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(emulator.BaseAddress.Host, emulator.BaseAddress.Port);
+        await using var stream = tcp.GetStream();
+        byte[] bodyBytes = System.Text.Encoding.Latin1.GetBytes(body);
+        string lengthHeader = body.Length > 0 ? $"Content-Length: {bodyBytes.Length}\r\n" : string.Empty;
+        byte[] request = System.Text.Encoding.Latin1.GetBytes($"{head}\r\nHost: {emulator.BaseAddress.Authority}\r\n{lengthHeader}Connection: close\r\n\r\n");
+        await stream.WriteAsync(request);
+        await stream.WriteAsync(bodyBytes);
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        string response = await reader.ReadToEndAsync();
+        int status = int.Parse(response.AsSpan(9, 3), provider: System.Globalization.CultureInfo.InvariantCulture);
+        return (status, response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
     }
 
     public static string BatchId(string statusUrl) => statusUrl[(statusUrl.IndexOf("batchId=", StringComparison.Ordinal) + "batchId=".Length)..];

@@ -13,8 +13,8 @@ public sealed class TwoAccountsTests
     [Fact]
     public async Task EachAccount_ReachesOnlyItsHost_WithOnlyItsToken()
     {
-        await using var alpha = await TargetEmulator.StartAsync(new TargetEmulatorOptions { AuthorizationToken = AlphaToken });
-        await using var beta = await TargetEmulator.StartAsync(new TargetEmulatorOptions { AuthorizationToken = BetaToken });
+        await using var alpha = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, AuthorizationToken = AlphaToken });
+        await using var beta = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, AuthorizationToken = BetaToken });
         alpha.SeedProfile(thirdPartyId: "a-1");
         beta.SeedProfile(thirdPartyId: "b-1");
         var wire = new WireLog();
@@ -54,8 +54,8 @@ public sealed class TwoAccountsTests
     [Fact]
     public async Task EachAccount_HasItsOwnQuota()
     {
-        await using var alpha = await TargetEmulator.StartAsync(new TargetEmulatorOptions { AuthorizationToken = AlphaToken });
-        await using var beta = await TargetEmulator.StartAsync(new TargetEmulatorOptions { AuthorizationToken = BetaToken });
+        await using var alpha = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, AuthorizationToken = AlphaToken });
+        await using var beta = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, AuthorizationToken = BetaToken });
         await using var services = Build(alpha, beta, new WireLog(), o => o.Quota.PermitLimit = 2);
         var consumer = services.GetRequiredService<TwoAccountConsumer>();
 
@@ -72,8 +72,8 @@ public sealed class TwoAccountsTests
     [Fact]
     public async Task OpeningAlphasCircuitBreaker_LeavesBetaSending()
     {
-        await using var alpha = await TargetEmulator.StartAsync(new TargetEmulatorOptions { AuthorizationToken = AlphaToken });
-        await using var beta = await TargetEmulator.StartAsync(new TargetEmulatorOptions { AuthorizationToken = BetaToken });
+        await using var alpha = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, AuthorizationToken = AlphaToken });
+        await using var beta = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, AuthorizationToken = BetaToken });
         await using var services = Build(alpha, beta, new WireLog(), o =>
         {
             o.Resilience.MaxRetryAttempts = 0;

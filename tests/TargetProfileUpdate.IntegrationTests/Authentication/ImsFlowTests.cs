@@ -24,11 +24,11 @@ public sealed class ImsFlowTests
         var ims = Assert.Single(requests, r => r.Path == "/ims/token/v3");
         Assert.Equal("POST", ims.Method);
         Assert.Equal(string.Empty, ims.RawQuery);
-        Assert.Equal("grant_type=client_credentials&client_id=client-id-1234&client_secret=***&scope=openid%2CAdobeID%2Ctarget_sdk", ims.RawBody);
+        Assert.Equal("grant_type=client_credentials&client_id=***&client_secret=***&scope=openid%2CAdobeID%2Ctarget_sdk", ims.RawBody);
         var admin = Assert.Single(requests, r => r.Path == "/acme/target/authentication/token");
         Assert.Equal("GET", admin.Method);
         Assert.Equal("authorizationScope=profile_api", admin.RawQuery);
-        Assert.Equal(ImsRig.ClientId, admin.Headers["X-Api-Key"]);
+        Assert.Equal("***", admin.Headers["X-Api-Key"]);
         Assert.Equal("application/vnd.adobe.target.v1+json", admin.Headers["Accept"]);
         Assert.All(requests.Where(r => r.Path != "/ims/token/v3"), r => Assert.Equal("Bearer ***", r.Headers["Authorization"]));
     }
@@ -187,7 +187,7 @@ public sealed class ImsFlowTests
         await rig.Client.UpdateAsync(Update("silver"));
 
         var admin = rig.Emulator.GetRequests().Where(r => r.Path == "/acme/target/authentication/token").Select(r => (r.Method, r.StatusCode));
-        Assert.Equal([("GET", 404), ("POST", 200)], admin);
+        Assert.Equal([("GET", 404), ("POST", 201)], admin);
         Assert.NotNull(rig.Emulator.ProfileToken);
         Assert.Equal("silver", rig.Emulator.FindByThirdPartyId("crm-1")!.Attributes["tier"].Value);
     }

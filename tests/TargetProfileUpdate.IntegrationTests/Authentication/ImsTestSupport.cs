@@ -73,6 +73,7 @@ internal sealed class ImsRig : IAsyncDisposable
             Tenant = Tenant,
             ImsTokenLifetime = TimeSpan.FromHours(1),
             ProfileTokenLifetime = TimeSpan.FromHours(1),
+            PropagationDelay = TimeSpan.Zero,
             TimeProvider = time,
         };
         emulator?.Invoke(emulatorOptions);

@@ -52,7 +52,7 @@ public sealed class BulkIntegrationTests
     public async Task Upload_1200000Rows_InThreeBatches_CompletesAndTheLastWriteOfEachIdIsFetched()
     {
         const long Total = 1_200_000;
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { BatchProcessingDelay = TimeSpan.FromMilliseconds(200) });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.FromMilliseconds(200) });
         var (bulk, fetch) = CreateClients(emulator.BaseAddress, emulator.ClientCode);
 
         var result = await bulk.UploadAsync(Rows(Total), new BulkUploadOptions { MaxRowsPerBatch = 500_000 });
@@ -92,7 +92,7 @@ public sealed class BulkIntegrationTests
     public async Task Upload_FailureInBatch2Of3_NamesExactlyTheUnacceptedRows_AndOnlyBatch1IsApplied()
     {
         const long Total = 1_200_000;
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.InjectFaults(EmulatorFault.FailBatch(2, 400));
         var (bulk, _) = CreateClients(emulator.BaseAddress, emulator.ClientCode);
         var read = new StrongBox<long>();
@@ -118,7 +118,7 @@ public sealed class BulkIntegrationTests
     [Fact]
     public async Task Upload_SuccessFalseOnBatch2Of3_IsFinal_AndNamesTheRowsFromItsFirstIndex()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.InjectFaults(EmulatorFault.RefuseBatch(2, "Batch could not be processed"));
         var (bulk, _) = CreateClients(emulator.BaseAddress, emulator.ClientCode);
 
@@ -135,7 +135,7 @@ public sealed class BulkIntegrationTests
     [Fact]
     public async Task Upload_503Burst_IsRetriedAndTheBatchAccepted()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.InjectFaults(EmulatorFault.ServiceUnavailableBurst(3, retryAfterSeconds: null));
         var (bulk, fetch) = CreateClients(emulator.BaseAddress, emulator.ClientCode);
 
@@ -152,7 +152,7 @@ public sealed class BulkIntegrationTests
     [Fact]
     public async Task Upload_503WithRetryAfter_IsHonouredAndAccepted()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.InjectFaults(EmulatorFault.ServiceUnavailableBurst(1, retryAfterSeconds: 1));
         var (bulk, _) = CreateClients(emulator.BaseAddress, emulator.ClientCode);
 
@@ -165,7 +165,7 @@ public sealed class BulkIntegrationTests
     [Fact]
     public async Task StuckBatch_WaitForCompletion_ReturnsStuck()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.InjectFaults(EmulatorFault.StuckBatch());
         var (bulk, _) = CreateClients(emulator.BaseAddress, emulator.ClientCode);
         var batch = Assert.Single((await bulk.UploadAsync(Rows(10))).Batches);
@@ -182,7 +182,7 @@ public sealed class BulkIntegrationTests
         using var other = new TcpListener(IPAddress.Loopback, 0);
         other.Start();
         int port = ((IPEndPoint)other.LocalEndpoint).Port;
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { AuthorizationToken = Token });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, AuthorizationToken = Token });
         var (bulk, _) = CreateClients(emulator.BaseAddress, emulator.ClientCode, Token);
         var accepted = Assert.Single((await bulk.UploadAsync(Rows(10))).Batches);
         var foreign = new BulkBatch(accepted.BatchId, new Uri("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) + accepted.StatusUrl.PathAndQuery), accepted.FirstIndex, accepted.Rows, accepted.Bytes, accepted.ApiVersion);

@@ -44,7 +44,7 @@ internal sealed class DeliveryHarness : IAsyncDisposable
         Action<TargetProfileUpdateBuilder>? builder = null)
     {
         var time = new FakeTimeProvider(Start);
-        var options = new TargetEmulatorOptions { TimeProvider = time, MaxRecordedRequests = 200_000 };
+        var options = new TargetEmulatorOptions { TimeProvider = time, MaxRecordedRequests = 200_000, PropagationDelay = TimeSpan.Zero };
         emulatorOptions?.Invoke(options);
         var emulator = await TargetEmulator.StartAsync(options);
         var services = new ServiceCollection();

@@ -31,7 +31,7 @@ public sealed class FetchIntegrationTests
     public async Task UpdateThenFetch_ShowsTheUpdateOnlyAfterThePropagationDelay_ForAllThreeIdKinds()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.FromHours(1), TimeProvider = time });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { BatchProcessingDelay = TimeSpan.Zero, PropagationDelay = TimeSpan.FromHours(1), TimeProvider = time, FetchVisitorIdAsObject = true });
         emulator.SeedProfile(new ProfileSeed { PcId = PcId, ThirdPartyId = ThirdPartyId, MarketingCloudVisitorId = Ecid, Attributes = { ["tier"] = "silver" } });
         using var services = Services(emulator);
         var fetch = services.GetRequiredService<IProfileFetchClient>();
@@ -74,7 +74,7 @@ public sealed class FetchIntegrationTests
     [Fact]
     public async Task Fetch_LegacyShape_ReadsTheSameProfile()
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { LegacyFetchShape = true });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, LegacyFetchShape = true });
         emulator.SeedProfile(new ProfileSeed { PcId = PcId, ThirdPartyId = "crm-1", Attributes = { ["tier"] = "gold" } });
         using var services = Services(emulator);
 
@@ -91,7 +91,8 @@ public sealed class FetchIntegrationTests
     [MemberData(nameof(OddIds))]
     public async Task Fetch_OddIds_RoundTripForEveryIdKind(string id)
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        // The ids come back only in the (undocumented) object shape of visitorId.
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, FetchVisitorIdAsObject = true });
         emulator.SeedProfile(new ProfileSeed { PcId = id, Attributes = { ["kind"] = "pc" } });
         emulator.SeedProfile(new ProfileSeed { ThirdPartyId = id, Attributes = { ["kind"] = "third-party" } });
         emulator.SeedProfile(new ProfileSeed { MarketingCloudVisitorId = id, Attributes = { ["kind"] = "ecid" } });
@@ -112,7 +113,7 @@ public sealed class FetchIntegrationTests
     [Fact]
     public async Task Fetch_UnknownProfile_ReturnsNullForEveryIdKind()
     {
-        await using var emulator = await TargetEmulator.StartAsync();
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero });
         emulator.SeedProfile(thirdPartyId: "crm-1");
         using var services = Services(emulator);
         var fetch = services.GetRequiredService<IProfileFetchClient>();
@@ -126,7 +127,7 @@ public sealed class FetchIntegrationTests
     [Fact]
     public async Task Fetch_WithoutTheRequiredToken_Throws403_AndWithItSucceeds()
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { AuthorizationToken = "tok-123" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, AuthorizationToken = "tok-123" });
         emulator.SeedProfile(thirdPartyId: "crm-1", attributes: new Dictionary<string, string> { ["tier"] = "gold" });
         using var anonymous = Services(emulator);
         using var authorized = Services(emulator, o => o.AuthorizationToken = "tok-123");

@@ -9,20 +9,21 @@ namespace TargetProfileUpdate.Redis.Tests.DependencyInjection;
 
 /// <summary>
 /// Four service instances (separate OS processes, each the DI-registered SDK with <c>UseRedisLimits</c>) share one
-/// account limit of 5,000 and try 3,000 real updates each against one emulator.
+/// account whose only limit setting is its own <c>Quota:PermitLimit</c> = 3,000, and send 1,500 real updates each to one
+/// emulator (issue 18 item 7: before, <c>UseRedisLimits</c> enforced its own 1,000,000 and all 6,000 were sent).
 /// </summary>
 [Trait("Category", "Slow")] // a real redis-server
 public sealed partial class CrossProcessUpdateTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     private const int Workers = 4;
-    private const int Limit = 5_000;
-    private const int UpdatesPerWorker = 3_000;
+    private const int Limit = 3_000;
+    private const int UpdatesPerWorker = 1_500;
     private const int Concurrency = 32;
 
     [Fact]
-    public async Task FourProcessesSharingOneLimit_SendExactlyTheLimit_AndReportEveryOtherUpdateRateLimitedWithRetryAfter()
+    public async Task FourProcesses_AccountQuotaPermitLimitOnly_SendExactlyTheAccountsLimit_AndReportEveryOtherUpdateRateLimitedWithRetryAfter()
     {
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
         RedisClients.Seed(emulator);
         string prefix = $"test:{Guid.NewGuid():N}:{{clientCode}}:";
         string assembly = typeof(CrossProcessUpdateTests).Assembly.Location;

@@ -19,17 +19,17 @@ public sealed class FailoverUpdateTests
     public async Task FailOpen_RedisKilledMidBatch_ContinuesUnderTheLocalLimit_ThenResumesOnRedisAfterRestart()
     {
         using var redis = new RedisServer();
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
         RedisClients.Seed(emulator);
         await using ServiceProvider services = RedisClients.Create(emulator.BaseAddress, "acme", o =>
         {
             o.ConnectionString = redis.ConnectionString;
             o.WhenRedisUnavailable = RedisUnavailableBehavior.FailOpenWithLocalLimit;
-            o.QuotaPermitLimit = 1_000;
-            o.LocalFallbackFraction = 0.01; // 10 updates per process while Redis is away
+            o.LocalFallbackFraction = 0.01; // 10 updates per process while Redis is away (1% of the account's 1,000)
             o.OperationTimeout = TimeSpan.FromSeconds(1);
             o.UnavailableRetryInterval = TimeSpan.FromMilliseconds(100);
-        });
+        },
+        account: a => a.Quota.PermitLimit = 1_000);
         var client = services.GetRequiredService<IProfileUpdateClient>();
 
         ProfileBatchResult during = await client.UpdateManyAsync(KillingRedisAfter(BeforeKill, redis, RedisClients.Updates(60)), new ProfileBatchOptions { MaxConcurrency = 1 });
@@ -55,7 +55,7 @@ public sealed class FailoverUpdateTests
     public async Task FailClosed_RedisKilledMidBatch_RefusesTheRestCleanly_NothingSent_ThenSendsAgainAfterRestart()
     {
         using var redis = new RedisServer();
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
         RedisClients.Seed(emulator);
         await using ServiceProvider services = RedisClients.Create(emulator.BaseAddress, "acme", o =>
         {
@@ -91,7 +91,7 @@ public sealed class FailoverUpdateTests
             unreachable = stopped.ConnectionString.Replace("connectTimeout=1000", "connectTimeout=300", StringComparison.Ordinal);
         }
 
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
         RedisClients.Seed(emulator);
         await using ServiceProvider services = RedisClients.Create(emulator.BaseAddress, "acme", o =>
         {

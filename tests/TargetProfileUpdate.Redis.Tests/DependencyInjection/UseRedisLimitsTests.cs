@@ -20,15 +20,15 @@ public sealed class UseRedisLimitsTests
     public async Task TwoNamedAccounts_GetTheirOwnKeysFromTheirClientCodes_AndTheirOwnLimits()
     {
         using var redis = new RedisServer();
-        await using var acme = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
-        await using var globex = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "globex" });
+        await using var acme = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
+        await using var globex = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "globex" });
         RedisClients.Seed(acme);
         RedisClients.Seed(globex);
         var services = new ServiceCollection();
-        services.AddTargetProfileUpdate("a", o => RedisClients.Configure(o, acme.BaseAddress, "acme"))
-            .UseRedisLimits(o => { o.ConnectionString = redis.ConnectionString; o.QuotaPermitLimit = 5; o.OperationTimeout = ExactCountTimeout; });
-        services.AddTargetProfileUpdate("b", o => RedisClients.Configure(o, globex.BaseAddress, "globex"))
-            .UseRedisLimits(o => { o.ConnectionString = redis.ConnectionString; o.QuotaPermitLimit = 7; o.OperationTimeout = ExactCountTimeout; });
+        services.AddTargetProfileUpdate("a", o => { RedisClients.Configure(o, acme.BaseAddress, "acme"); o.Quota.PermitLimit = 5; })
+            .UseRedisLimits(o => { o.ConnectionString = redis.ConnectionString; o.OperationTimeout = ExactCountTimeout; });
+        services.AddTargetProfileUpdate("b", o => { RedisClients.Configure(o, globex.BaseAddress, "globex"); o.Quota.PermitLimit = 7; })
+            .UseRedisLimits(o => { o.ConnectionString = redis.ConnectionString; o.OperationTimeout = ExactCountTimeout; });
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         ProfileBatchResult a = await provider.GetRequiredKeyedService<IProfileUpdateClient>("a").UpdateManyAsync(RedisClients.Updates(12));
@@ -52,7 +52,7 @@ public sealed class UseRedisLimitsTests
     public async Task MultiplexerFromTheApplicationsServices_IsUsed_AndStillOpenAfterTheContainerIsDisposed()
     {
         using var redis = new RedisServer();
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
         RedisClients.Seed(emulator);
         await using ConnectionMultiplexer application = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         int factoryCalls = 0;
@@ -85,7 +85,7 @@ public sealed class UseRedisLimitsTests
     public async Task MultiplexerMadeFromTheConnectionString_IsClosedWhenTheContainerIsDisposed()
     {
         using var redis = new RedisServer();
-        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme" });
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero, ClientCode = "acme" });
         RedisClients.Seed(emulator);
         ServiceProvider provider = RedisClients.Create(emulator.BaseAddress, "acme", o => o.ConnectionString = redis.ConnectionString + ",name=tpu-limits-owned");
         await using ConnectionMultiplexer admin = await Limits.AdminAsync(redis);
@@ -120,7 +120,7 @@ public sealed class UseRedisLimitsTests
     public async Task WithoutAConnection_ResolvingTheClientFails_NamingTheSetting_BeforeAnythingIsSent()
     {
         var services = new ServiceCollection();
-        services.AddTargetProfileUpdate(o => o.ClientCode = "acme").UseRedisLimits(o => o.QuotaPermitLimit = 10);
+        services.AddTargetProfileUpdate(o => o.ClientCode = "acme").UseRedisLimits(o => o.OperationTimeout = TimeSpan.FromSeconds(1));
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         var ex = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IProfileUpdateClient>);

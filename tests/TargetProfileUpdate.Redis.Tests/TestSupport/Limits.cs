@@ -19,6 +19,15 @@ public static class Limits
         return options;
     }
 
+    /// <summary>The account whose limits the Redis limiters enforce: its client code and its own Quota settings.</summary>
+    public static TargetProfileUpdateOptions Account(string clientCode, int permitLimit = 1_000_000, TimeSpan? window = null)
+    {
+        var account = new TargetProfileUpdateOptions { ClientCode = clientCode };
+        account.Quota.PermitLimit = permitLimit;
+        account.Quota.Window = window ?? account.Quota.Window;
+        return account;
+    }
+
     public static async Task<RateLimitLease[]> AcquireConcurrentlyAsync(RateLimiter limiter, int count) =>
         await Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(async () => await limiter.AcquireAsync(1))));
 

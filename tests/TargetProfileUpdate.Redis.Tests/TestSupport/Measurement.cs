@@ -19,7 +19,7 @@ public static class Measurement
     public static async Task RunAsync()
     {
         using var redis = new RedisServer();
-        await using var limits = new RedisAccountLimits(Limits.Options(redis, o => o.QuotaPermitLimit = int.MaxValue), "measure");
+        await using var limits = new RedisAccountLimits(Limits.Options(redis), Limits.Account("measure", int.MaxValue));
         using var local = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
         {
             PermitLimit = int.MaxValue,

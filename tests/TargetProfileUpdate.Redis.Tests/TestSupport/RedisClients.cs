@@ -7,11 +7,15 @@ namespace TargetProfileUpdate.Redis.Tests.TestSupport;
 public static class RedisClients
 {
     /// <summary>Registers the default account against <paramref name="emulatorAddress"/> with Redis limits.</summary>
-    public static ServiceProvider Create(Uri emulatorAddress, string clientCode, Action<RedisLimitOptions> redis, Action<IServiceCollection>? services = null)
+    public static ServiceProvider Create(Uri emulatorAddress, string clientCode, Action<RedisLimitOptions> redis, Action<IServiceCollection>? services = null, Action<TargetProfileUpdateOptions>? account = null)
     {
         var collection = new ServiceCollection();
         services?.Invoke(collection);
-        collection.AddTargetProfileUpdate(o => Configure(o, emulatorAddress, clientCode)).UseRedisLimits(redis);
+        collection.AddTargetProfileUpdate(o =>
+        {
+            Configure(o, emulatorAddress, clientCode);
+            account?.Invoke(o);
+        }).UseRedisLimits(redis);
         return collection.BuildServiceProvider();
     }
 

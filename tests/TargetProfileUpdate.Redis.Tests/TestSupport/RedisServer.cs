@@ -16,14 +16,25 @@ public sealed class RedisServer : IDisposable
     private Process? _process;
 
     public RedisServer()
+        : this(null)
     {
+    }
+
+    private RedisServer(string? password)
+    {
+        Password = password;
         Port = FreePort();
         Start();
     }
 
+    public string? Password { get; }
+
+    /// <summary>Starts a server that requires <paramref name="password"/> (<c>requirepass</c>).</summary>
+    public static RedisServer WithPassword(string password) => new(password);
+
     public int Port { get; }
 
-    /// <summary>A connection string that fails fast and reconnects quickly, so failover tests stay short.</summary>
+    /// <summary>A connection string that fails fast and reconnects quickly, so failover tests stay short (without the password).</summary>
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=1000,connectRetry=1";
 
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
@@ -61,6 +72,12 @@ public sealed class RedisServer : IDisposable
         foreach (string argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", _directory })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (Password is not null)
+        {
+            start.ArgumentList.Add("--requirepass");
+            start.ArgumentList.Add(Password);
         }
 
         var output = new StringBuilder();
@@ -131,10 +148,16 @@ public sealed class RedisServer : IDisposable
             client.Connect(IPAddress.Loopback, Port);
             NetworkStream stream = client.GetStream();
             stream.ReadTimeout = 1000;
-            stream.Write("PING\r\n"u8);
-            var buffer = new byte[16];
-            int read = stream.Read(buffer);
-            return System.Text.Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(Password is null ? "PING\r\n" : "AUTH " + Password + "\r\nPING\r\n"));
+            var buffer = new byte[64];
+            int read = 0;
+            string answer = string.Empty;
+            while (!answer.Contains("+PONG", StringComparison.Ordinal) && !answer.Contains('-', StringComparison.Ordinal) && (read = stream.Read(buffer)) > 0)
+            {
+                answer += System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+            }
+
+            return answer.Contains("+PONG", StringComparison.Ordinal);
         }
         catch (SocketException)
         {

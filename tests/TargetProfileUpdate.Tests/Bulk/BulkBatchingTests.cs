@@ -156,6 +156,20 @@ public sealed class BulkBatchingTests
         Assert.Equal(BulkBatcher.ForbiddenThirdPartyIdCharacter, Assert.Single(rejections).Reason);
     }
 
+    [Theory]
+    [InlineData("thirdPartyId")]
+    [InlineData("pcId")]
+    [InlineData("profile.pcId")]
+    [InlineData("PCID")]
+    public async Task AttributeNamedLikeAnIdColumn_IsRejected_InsteadOfAddingASecondIdColumnToTheHeader(string name)
+    {
+        // Issue 19 item 12: "batch=thirdPartyId,a,thirdPartyId" carried two id columns.
+        var (batches, rejections, _) = await CutAsync([ProfileUpdate.ForThirdPartyId("t0").Set("a", "1").Set(name, "x"), ProfileUpdate.ForThirdPartyId("t1").Set("a", "2")]);
+
+        Assert.Equal((0L, BulkBatcher.IdColumnName), (Assert.Single(rejections).Index, rejections[0].Reason));
+        Assert.Equal("batch=thirdPartyId,a\nt1,2\n", Assert.Single(batches).Body);
+    }
+
     [Fact]
     public async Task PcId_WithPlusOrSlash_IsSentEncoded()
     {

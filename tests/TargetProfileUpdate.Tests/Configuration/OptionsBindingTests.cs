@@ -24,20 +24,32 @@ public sealed class OptionsBindingTests
         ["TargetProfileUpdate:AdobeIms:Tenant"] = "acmetenant",
         ["TargetProfileUpdate:AdobeIms:ImsTokenEndpoint"] = "http://localhost:6000/ims/token/v3",
         ["TargetProfileUpdate:AdobeIms:AdminApiBaseAddress"] = "http://localhost:6000/",
-        ["TargetProfileUpdate:AdobeIms:RefreshBeforeExpiry"] = "00:02:00",
+        ["TargetProfileUpdate:AdobeIms:RefreshBeforeExpiry"] = "2m",
         ["TargetProfileUpdate:AdobeIms:CreateTokenIfMissing"] = "true",
         ["TargetProfileUpdate:Resilience:Enabled"] = "false",
         ["TargetProfileUpdate:Resilience:MaxRetryAttempts"] = "5",
-        ["TargetProfileUpdate:Resilience:BaseDelay"] = "00:00:02",
+        ["TargetProfileUpdate:Resilience:BaseDelay"] = "2s",
         ["TargetProfileUpdate:Resilience:MaxDelay"] = "00:00:09",
         ["TargetProfileUpdate:Resilience:MaxRetryAfter"] = "00:00:40",
-        ["TargetProfileUpdate:Resilience:AttemptTimeout"] = "00:00:03",
+        ["TargetProfileUpdate:Resilience:AttemptTimeout"] = "3000ms",
         ["TargetProfileUpdate:Resilience:TotalTimeout"] = "00:00:45",
         ["TargetProfileUpdate:Resilience:CircuitBreakerEnabled"] = "false",
         ["TargetProfileUpdate:Resilience:CircuitBreakerFailureRatio"] = "0.25",
         ["TargetProfileUpdate:Resilience:CircuitBreakerMinimumThroughput"] = "12",
         ["TargetProfileUpdate:Resilience:CircuitBreakerSamplingDuration"] = "00:01:00",
         ["TargetProfileUpdate:Resilience:CircuitBreakerBreakDuration"] = "00:00:20",
+        ["TargetProfileUpdate:BulkStatusResilience:Enabled"] = "false",
+        ["TargetProfileUpdate:BulkStatusResilience:MaxRetryAttempts"] = "1",
+        ["TargetProfileUpdate:BulkStatusResilience:BaseDelay"] = "250ms",
+        ["TargetProfileUpdate:BulkStatusResilience:MaxDelay"] = "1s",
+        ["TargetProfileUpdate:BulkStatusResilience:MaxRetryAfter"] = "5s",
+        ["TargetProfileUpdate:BulkStatusResilience:AttemptTimeout"] = "4s",
+        ["TargetProfileUpdate:BulkStatusResilience:TotalTimeout"] = "12s",
+        ["TargetProfileUpdate:BulkStatusResilience:CircuitBreakerEnabled"] = "false",
+        ["TargetProfileUpdate:BulkStatusResilience:CircuitBreakerFailureRatio"] = "0.75",
+        ["TargetProfileUpdate:BulkStatusResilience:CircuitBreakerMinimumThroughput"] = "8",
+        ["TargetProfileUpdate:BulkStatusResilience:CircuitBreakerSamplingDuration"] = "2m",
+        ["TargetProfileUpdate:BulkStatusResilience:CircuitBreakerBreakDuration"] = "40s",
         ["TargetProfileUpdate:Quota:Enabled"] = "false",
         ["TargetProfileUpdate:Quota:PermitLimit"] = "5000",
         ["TargetProfileUpdate:Quota:Window"] = "01:00:00",
@@ -98,6 +110,20 @@ public sealed class OptionsBindingTests
         Assert.Equal(12, r.CircuitBreakerMinimumThroughput);
         Assert.Equal(TimeSpan.FromMinutes(1), r.CircuitBreakerSamplingDuration);
         Assert.Equal(TimeSpan.FromSeconds(20), r.CircuitBreakerBreakDuration);
+
+        var s = o.BulkStatusResilience;
+        Assert.False(s.Enabled);
+        Assert.Equal(1, s.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), s.BaseDelay);
+        Assert.Equal(TimeSpan.FromSeconds(1), s.MaxDelay);
+        Assert.Equal(TimeSpan.FromSeconds(5), s.MaxRetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(4), s.AttemptTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(12), s.TotalTimeout);
+        Assert.False(s.CircuitBreakerEnabled);
+        Assert.Equal(0.75, s.CircuitBreakerFailureRatio);
+        Assert.Equal(8, s.CircuitBreakerMinimumThroughput);
+        Assert.Equal(TimeSpan.FromMinutes(2), s.CircuitBreakerSamplingDuration);
+        Assert.Equal(TimeSpan.FromSeconds(40), s.CircuitBreakerBreakDuration);
 
         var q = o.Quota;
         Assert.False(q.Enabled);
@@ -171,13 +197,13 @@ public sealed class OptionsBindingTests
     [MemberData(nameof(MalformedValues))]
     public void Bind_MalformedValue_FailsNamingTheKeyWithoutTheValue(string key, string value)
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => Bind(new Dictionary<string, string?>
+        var ex = Assert.Throws<OptionsValidationException>(() => Bind(new Dictionary<string, string?>
         {
             ["TargetProfileUpdate:ClientCode"] = "acme",
             ["TargetProfileUpdate:" + key] = value,
         }));
 
-        Assert.Contains("'TargetProfileUpdate:" + key + "'", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("TargetProfileUpdate:" + key + " ", Assert.Single(ex.Failures), StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", ex.ToString(), StringComparison.Ordinal);
         Assert.Null(ex.InnerException);
     }

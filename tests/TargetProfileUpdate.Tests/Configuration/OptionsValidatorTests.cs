@@ -182,7 +182,7 @@ public sealed class OptionsValidatorTests
         Configure(options);
         var withoutDi = Assert.Throws<OptionsValidationException>(() => new ProfileUpdateClient(options));
 
-        Assert.Equal(withoutDi.Failures.Order(StringComparer.Ordinal), inDi.Failures.Order(StringComparer.Ordinal));
+        Assert.Equal(withoutDi.Failures.Select(f => "Account 'beta': " + f).Order(StringComparer.Ordinal), inDi.Failures.Order(StringComparer.Ordinal));
         Assert.Equal(6, inDi.Failures.Count());
     }
 

@@ -96,7 +96,7 @@ public sealed class RegistrationTests
         services.AddTargetProfileUpdate(configuration.GetSection(TargetProfileUpdateOptions.SectionName));
         using var provider = services.BuildServiceProvider();
 
-        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IOptions<TargetProfileUpdateOptions>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<TargetProfileUpdateOptions>>().Value);
 
         Assert.Contains("TargetProfileUpdate:MaxGetRequestBytes", ex.Message, StringComparison.Ordinal);
     }

@@ -17,6 +17,9 @@ namespace TargetProfileUpdate.Batching;
 /// </summary>
 internal sealed class BatchRunner
 {
+    /// <summary>The longest single wait for an open breaker before the update is tried again (and waits again if still open).</summary>
+    private static readonly TimeSpan MaxCircuitWait = TimeSpan.FromMinutes(1);
+
     private readonly IProfileUpdateClient _client;
     private readonly ProfileBatchOptions _options;
     private readonly ConcurrentQueue<ProfileUpdateFailure> _failures = new();
@@ -34,6 +37,7 @@ internal sealed class BatchRunner
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrency, 1, "options.MaxConcurrency");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.MaxConcurrency, 1024, "options.MaxConcurrency");
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ProgressInterval, 1, "options.ProgressInterval");
+        ArgumentNullException.ThrowIfNull(_options.TimeProvider, "options.TimeProvider");
     }
 
     public Task<ProfileBatchResult> RunAsync(IEnumerable<ProfileUpdate> updates, CancellationToken cancellationToken) =>
@@ -129,23 +133,38 @@ internal sealed class BatchRunner
     private async ValueTask SendAsync(long index, ProfileUpdate? update, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _submitted);
-        try
+        while (true)
         {
-            var result = await _client.UpdateAsync(update!, cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref result?.Delivery == ProfileUpdateDelivery.Deferred ? ref _deferred : ref _accepted);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Interlocked.Increment(ref _notSent);
-        }
-        catch (Exception ex)
-        {
-            _failures.Enqueue(new ProfileUpdateFailure(index, update?.Id, ex));
-            Interlocked.Increment(ref _failed);
-            if (_options.StopOnFirstFailure)
+            try
             {
-                await stop.CancelAsync().ConfigureAwait(false);
+                var result = await _client.UpdateAsync(update!, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref result?.Delivery == ProfileUpdateDelivery.Deferred ? ref _deferred : ref _accepted);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _notSent);
+            }
+            catch (Exception ex) when (NotSentBecauseCircuitOpen(ex, out var reopensIn))
+            {
+                // Never on the wire: not a failure. Wait for the breaker's next trial and try again, or count it as not sent.
+                if (_options.WaitWhileCircuitOpen && await WaitAsync(reopensIn, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                Interlocked.Increment(ref _notSent);
+            }
+            catch (Exception ex)
+            {
+                _failures.Enqueue(new ProfileUpdateFailure(index, update?.Id, ex));
+                Interlocked.Increment(ref _failed);
+                if (_options.StopOnFirstFailure)
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                }
+            }
+
+            break;
         }
 
         long completed = Interlocked.Increment(ref _completed);
@@ -153,6 +172,40 @@ internal sealed class BatchRunner
         {
             // A throwing callback ends the loop; the update itself is already counted.
             progress.Report(new ProfileBatchProgress(Interlocked.Read(ref _submitted), Interlocked.Read(ref _accepted), Interlocked.Read(ref _failed)));
+        }
+    }
+
+    /// <summary>Whether the update was refused by the open circuit breaker before any attempt went on the wire, and for
+    /// how long the breaker said it stays open.</summary>
+    internal static bool NotSentBecauseCircuitOpen(Exception exception, out TimeSpan? reopensIn)
+    {
+        if (exception is ProfileApiException { Attempts: 0, InnerException: Polly.CircuitBreaker.BrokenCircuitException broken })
+        {
+            reopensIn = broken.RetryAfter;
+            return true;
+        }
+
+        reopensIn = null;
+        return false;
+    }
+
+    /// <summary>Waits until the breaker's next trial; <see langword="false"/> when the batch was canceled meanwhile.</summary>
+    private async Task<bool> WaitAsync(TimeSpan? reopensIn, CancellationToken cancellationToken)
+    {
+        var wait = reopensIn is { } r && r > TimeSpan.Zero ? r : TimeSpan.FromMilliseconds(500);
+        if (wait > MaxCircuitWait)
+        {
+            wait = MaxCircuitWait;
+        }
+
+        try
+        {
+            await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 }

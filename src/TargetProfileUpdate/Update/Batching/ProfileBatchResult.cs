@@ -13,7 +13,7 @@ public sealed class ProfileBatchResult
     /// <param name="submitted">Updates taken from the source.</param>
     /// <param name="accepted">Updates accepted.</param>
     /// <param name="failed">Updates that failed; each is in <paramref name="failures"/>.</param>
-    /// <param name="notSent">Updates taken but not sent, or whose send was canceled before an answer.</param>
+    /// <param name="notSent">Updates taken but not sent (canceled, stopped, or refused by an open circuit breaker), or whose send was canceled before an answer.</param>
     /// <param name="failures">The failures, by source index.</param>
     /// <exception cref="ArgumentException">The counts do not add up.</exception>
     public ProfileBatchResult(long submitted, long accepted, long failed, long notSent, IReadOnlyList<ProfileUpdateFailure> failures)
@@ -58,8 +58,10 @@ public sealed class ProfileBatchResult
     /// <summary>Gets how many failed; each is listed in <see cref="Failures"/>.</summary>
     public long Failed { get; }
 
-    /// <summary>Gets how many were taken from the source but not sent, or canceled before an answer (only after
-    /// cancellation or <see cref="ProfileBatchOptions.StopOnFirstFailure"/>).</summary>
+    /// <summary>Gets how many were taken from the source but not sent, or canceled before an answer: after cancellation
+    /// or <see cref="ProfileBatchOptions.StopOnFirstFailure"/>, and updates the account's open circuit breaker refused
+    /// before sending them (unless <see cref="ProfileBatchOptions.WaitWhileCircuitOpen"/> waited them out). Sending
+    /// them again repeats nothing.</summary>
     public long NotSent { get; }
 
     /// <summary>Gets the failed updates, ordered by their index in the source.</summary>
