@@ -66,8 +66,13 @@ public sealed partial class CallEnvelopeTests
         var time = new FakeTimeProvider();
         var routes = new Routes(endpoint, null);
         await using var provider = Provider(endpoint, routes, time);
-        bool bulk = endpoint is Endpoint.BulkUpload or Endpoint.BulkStatus;
-        var total = bulk ? TimeSpan.FromMinutes(30) : TimeSpan.FromSeconds(2.5);
+        // Bulk uploads get at least 30 minutes; status polls have their own short BulkStatusResilience (30 s total).
+        var total = endpoint switch
+        {
+            Endpoint.BulkUpload => TimeSpan.FromMinutes(30),
+            Endpoint.BulkStatus => new TargetProfileUpdateOptions().BulkStatusResilience.TotalTimeout,
+            _ => TimeSpan.FromSeconds(2.5),
+        };
 
         var call = CallAsync(endpoint, provider, CancellationToken.None);
         await TestClients.AdvanceUntilAsync(time, () => call.IsCompleted, total / 50, total * 4);
