@@ -1,28 +1,44 @@
 using System;
+using System.Collections.Frozen;
 using System.Collections.Generic;
+using System.IO;
 using System.Text;
+using System.Text.Json;
+using System.Xml;
 
 namespace TargetProfileUpdate.Http;
 
 /// <summary>
-/// Makes a response body safe to keep in an exception: at most <see cref="MaxLength"/> characters, with every echo of
-/// the profile id, an attribute value or the token replaced by <c>***</c> (servers echo ids in error pages), in whatever
-/// encoding the server used (see <see cref="SecretScanner"/>).
+/// What of a failing answer's body an exception may keep: an allow-list, not a scrubber (docs/adr/0004). A body is kept
+/// only when it parses as one of the documented answer shapes, and then only as that shape's known code fields, rendered
+/// as <c>name=value</c> pairs; free text (<c>message</c>, <c>error_description</c>, HTML, plain text) is never kept,
+/// because a server may echo the profile id, a value or the token there in any encoding.
 /// </summary>
 /// <remarks>
-/// The whole body the client read (at most <see cref="AttemptFacts.DefaultMaxBodyBytes"/>) is decoded and
-/// masked before it is shortened, so the limit can never cut a secret and leave its beginning. When the body may have
-/// been cut by the read limit, a secret's beginning at its very end is masked too.
+/// The shapes: JSON objects (Adobe IMS <c>{error}</c>, the Admin API's <c>{httpStatus, requestId, errors[{errorCode}]}</c>,
+/// the Profile Fetch API's <c>{status}</c>, Privacy Service <c>{requestStatus, responseMsgCode}</c>), the XML
+/// <c>&lt;response&gt;</c> of the update and bulk APIs (<c>success</c>, <c>status</c>, <c>errorCode</c>), and the update
+/// API's text form (<c>true…</c> / <c>false…</c>, kept as its verdict only). A kept value is a number, a boolean or a code
+/// (letters, digits, <c>_ . : -</c>, at most 64 characters) that contains none of the request's secrets.
 /// </remarks>
 internal static class ResponseBodyRedactor
 {
+    /// <summary>The most characters a kept body has.</summary>
     public const int MaxLength = 512;
 
-    private const string Mask = "***";
+    private const int MaxCodeLength = 64;
 
-    /// <summary>Values shorter than this are left alone: replacing "0" everywhere would destroy the text, and they identify no one.</summary>
+    /// <summary>Values shorter than this identify no one, and a code may well contain them.</summary>
     private const int MinSecretLength = 3;
 
+    /// <summary>The code fields of the documented answers; nothing else is ever kept.</summary>
+    private static readonly FrozenSet<string> KnownFields = FrozenSet.ToFrozenSet(
+    [
+        "success", "status", "httpStatus", "error", "errorCode", "error_code", "code", "requestId", "requestStatus",
+        "responseMsgCode", "batchId",
+    ], StringComparer.Ordinal);
+
+    /// <summary>Keeps the allow-listed fields of a profile update's answer; the update's id, its values and the token are its secrets.</summary>
     public static string? Redact(ReadOnlySpan<byte> body, ProfileUpdate update, string? token)
     {
         if (body.IsEmpty)
@@ -30,22 +46,21 @@ internal static class ResponseBodyRedactor
             return null;
         }
 
-        var secrets = new List<string>(update.AttributeList.Count + 2);
-        AddSecret(secrets, update.Id.Value);
+        var secrets = new List<string>(update.AttributeList.Count + 2) { update.Id.Value };
         foreach (var (_, value) in update.AttributeList)
         {
-            AddSecret(secrets, value);
+            secrets.Add(value);
         }
 
         if (token is not null)
         {
-            AddSecret(secrets, token);
+            secrets.Add(token);
         }
 
-        return Redact(body, secrets);
+        return Keep(body, secrets);
     }
 
-    /// <summary>Redacts a body against any secrets (ids, tokens, credentials); <see langword="null"/> entries are ignored.</summary>
+    /// <summary>Keeps the allow-listed fields of an answer against any secrets (ids, tokens, credentials); <see langword="null"/> entries are ignored.</summary>
     public static string? Redact(ReadOnlySpan<byte> body, params string?[] secrets)
     {
         if (body.IsEmpty)
@@ -58,53 +73,167 @@ internal static class ResponseBodyRedactor
         {
             if (secret is not null)
             {
-                AddSecret(list, secret);
+                list.Add(secret);
             }
         }
 
-        return Redact(body, list);
+        return Keep(body, list);
     }
 
-    private static string? Redact(ReadOnlySpan<byte> body, List<string> secrets)
+    private static string? Keep(ReadOnlySpan<byte> body, List<string> secrets)
     {
-
-        bool mayBeCut = body.Length >= AttemptFacts.DefaultMaxBodyBytes;
-        if (mayBeCut)
+        if (body.Length > AttemptFacts.DefaultMaxBodyBytes)
         {
             body = body[..AttemptFacts.DefaultMaxBodyBytes];
         }
 
-        string text = System.Text.Encoding.UTF8.GetString(body);
-        bool[] covered = SecretScanner.FindCovered(text, secrets, mayBeCut);
-
-        var builder = new StringBuilder(Math.Min(text.Length, MaxLength + 1));
-        for (int i = 0; i < text.Length && builder.Length <= MaxLength; i++)
+        if (body.StartsWith("\uFEFF"u8))
         {
-            if (!covered[i])
+            body = body[3..];
+        }
+
+        var trimmed = body.TrimStart(" \t\r\n"u8);
+        var kept = new List<KeyValuePair<string, string>>();
+        if (trimmed.StartsWith("{"u8))
+        {
+            ReadJson(trimmed, kept, secrets);
+        }
+        else if (trimmed.StartsWith("<"u8))
+        {
+            ReadXml(trimmed, kept, secrets);
+        }
+        else
+        {
+            // The update API's text form: only its verdict is known; the message after it is free text.
+            switch (SuccessAnswer.Parse(trimmed, out _))
             {
-                builder.Append(text[i]);
-            }
-            else if (i == 0 || !covered[i - 1])
-            {
-                builder.Append(Mask);
+                case SuccessVerdict.Accepted:
+                    kept.Add(new("success", "true"));
+                    break;
+                case SuccessVerdict.Rejected:
+                    kept.Add(new("success", "false"));
+                    break;
             }
         }
 
-        if (builder.Length > MaxLength)
-        {
-            // Never leave half of a surrogate pair at the cut.
-            builder.Length = char.IsHighSurrogate(builder[MaxLength - 1]) ? MaxLength - 1 : MaxLength;
-            builder.Append('…');
-        }
-
-        return builder.ToString();
+        return Render(kept);
     }
 
-    private static void AddSecret(List<string> secrets, string secret)
+    private static void ReadJson(ReadOnlySpan<byte> body, List<KeyValuePair<string, string>> kept, List<string> secrets)
     {
-        if (secret.Length >= MinSecretLength)
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        try
         {
-            secrets.Add(secret);
+            string? name = null;
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        name = reader.GetString();
+                        continue;
+                    case JsonTokenType.String when name is not null && KnownFields.Contains(name):
+                        Add(kept, name, reader.GetString(), secrets);
+                        break;
+                    case JsonTokenType.Number when name is not null && KnownFields.Contains(name):
+                        Add(kept, name, System.Text.Encoding.UTF8.GetString(reader.ValueSpan), secrets);
+                        break;
+                    case JsonTokenType.True or JsonTokenType.False when name is not null && KnownFields.Contains(name):
+                        kept.Add(new(name, reader.TokenType == JsonTokenType.True ? "true" : "false"));
+                        break;
+                }
+
+                name = null;
+            }
         }
+        catch (JsonException)
+        {
+            // A cut or broken document: what was read before the break is still the server's own code fields.
+        }
+    }
+
+    private static void ReadXml(ReadOnlySpan<byte> body, List<KeyValuePair<string, string>> kept, List<string> secrets)
+    {
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersInDocument = AttemptFacts.DefaultMaxBodyBytes,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+        };
+        try
+        {
+            using var stream = new MemoryStream(body.ToArray(), writable: false);
+            using var reader = XmlReader.Create(stream, settings);
+            while (reader.Read())
+            {
+                if (reader.NodeType == XmlNodeType.Element && KnownFields.Contains(reader.LocalName) && !reader.IsEmptyElement)
+                {
+                    string name = reader.LocalName;
+                    if (reader.Read() && reader.NodeType == XmlNodeType.Text)
+                    {
+                        Add(kept, name, reader.Value.Trim(), secrets);
+                    }
+                }
+            }
+        }
+        catch (XmlException)
+        {
+            // As for JSON: a broken document keeps what was read before the break.
+        }
+    }
+
+    private static void Add(List<KeyValuePair<string, string>> kept, string name, string? value, List<string> secrets)
+    {
+        if (value is null || value.Length is 0 or > MaxCodeLength || !IsCode(value))
+        {
+            return;
+        }
+
+        foreach (string secret in secrets)
+        {
+            if (secret.Length >= MinSecretLength && value.Contains(secret, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+        }
+
+        kept.Add(new(name, value));
+    }
+
+    private static bool IsCode(string value)
+    {
+        foreach (char c in value)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or ':' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string? Render(List<KeyValuePair<string, string>> kept)
+    {
+        if (kept.Count == 0)
+        {
+            return null;
+        }
+
+        var builder = new StringBuilder();
+        foreach (var (name, value) in kept)
+        {
+            string pair = (builder.Length == 0 ? string.Empty : ", ") + name + "=" + value;
+            if (builder.Length + pair.Length > MaxLength)
+            {
+                break;
+            }
+
+            builder.Append(pair);
+        }
+
+        return builder.Length == 0 ? null : builder.ToString();
     }
 }
