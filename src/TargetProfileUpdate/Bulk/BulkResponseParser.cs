@@ -91,12 +91,13 @@ internal static class BulkResponseParser
             return unreadable;
         }
 
-        if (string.Equals(success, "false", StringComparison.OrdinalIgnoreCase))
+        var verdict = TargetProfileUpdate.Http.SuccessAnswer.Flag(success);
+        if (verdict == TargetProfileUpdate.Http.SuccessVerdict.Rejected)
         {
             return new BulkSubmitAnswer(BulkSubmitOutcome.Refused, null, null, message);
         }
 
-        if (!string.Equals(success, "true", StringComparison.OrdinalIgnoreCase)
+        if (verdict != TargetProfileUpdate.Http.SuccessVerdict.Accepted
             || !Uri.TryCreate(statusUrl, UriKind.Absolute, out var url)
             || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {

@@ -55,22 +55,34 @@ internal static class SuccessAnswer
             }
 
             message = TryGetElement(body, "message"u8, out var m, out _) ? Text(m) : string.Empty;
-            success = success.Trim(" \t\r\n"u8);
-            if (success.SequenceEqual("true"u8))
+            var verdict = Flag(success);
+            if (verdict == SuccessVerdict.Unrecognized)
             {
-                return SuccessVerdict.Accepted;
+                message = string.Empty;
             }
 
-            if (success.SequenceEqual("false"u8))
-            {
-                return SuccessVerdict.Rejected;
-            }
-
-            message = string.Empty;
+            return verdict;
         }
 
         return SuccessVerdict.Unrecognized;
     }
+
+    /// <summary>
+    /// The one rule for a <c>&lt;success&gt;</c> element's text, shared by the update and bulk answers: <c>true</c> or
+    /// <c>false</c>, exactly and case-sensitively, around optional whitespace; anything else (<c>TRUE</c>, <c>yes</c>,
+    /// empty) is no verdict.
+    /// </summary>
+    public static SuccessVerdict Flag(ReadOnlySpan<byte> text)
+    {
+        text = text.Trim(" \t\r\n"u8);
+        return text.SequenceEqual("true"u8) ? SuccessVerdict.Accepted
+            : text.SequenceEqual("false"u8) ? SuccessVerdict.Rejected
+            : SuccessVerdict.Unrecognized;
+    }
+
+    /// <inheritdoc cref="Flag(ReadOnlySpan{byte})"/>
+    public static SuccessVerdict Flag(string? text) =>
+        text is null ? SuccessVerdict.Unrecognized : Flag(System.Text.Encoding.UTF8.GetBytes(text));
 
     private static SuccessVerdict TextForm(ReadOnlySpan<byte> rest, SuccessVerdict verdict, out string message)
     {

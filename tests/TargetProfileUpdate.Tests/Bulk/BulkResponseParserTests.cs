@@ -1,4 +1,5 @@
 using TargetProfileUpdate.Bulk;
+using TargetProfileUpdate.Http;
 
 namespace TargetProfileUpdate.Tests.Bulk;
 
@@ -48,6 +49,24 @@ public sealed class BulkResponseParserTests
         Assert.Equal(BulkSubmitOutcome.Unreadable, BulkResponseParser.ParseSubmitAnswer(Utf8(body)).Outcome);
     }
 
+    /// <summary>Issue 18: the bulk parser took <c>TRUE</c> as success while the update parser did not; one rule now
+    /// (<c>SuccessAnswer.Flag</c>) answers for both.</summary>
+    [Theory]
+    [InlineData("TRUE", "Unreadable")]
+    [InlineData("True", "Unreadable")]
+    [InlineData("FALSE", "Unreadable")]
+    [InlineData(" true ", "Accepted")]
+    [InlineData("false", "Refused")]
+    public void Submit_SuccessFlag_FollowsTheUpdateAnswersCaseSensitiveRule(string flag, string outcome)
+    {
+        var expected = Enum.Parse<BulkSubmitOutcome>(outcome);
+        var answer = BulkResponseParser.ParseSubmitAnswer(Utf8("<response><success>" + flag + "</success><batchStatus>https://a.tt.omtrdc.net/s?batchId=1</batchStatus></response>"));
+
+        Assert.Equal(expected, answer.Outcome);
+        Assert.Equal(expected switch { BulkSubmitOutcome.Accepted => SuccessVerdict.Accepted, BulkSubmitOutcome.Refused => SuccessVerdict.Rejected, _ => SuccessVerdict.Unrecognized },
+            SuccessAnswer.Parse(Utf8("<response><success>" + flag + "</success></response>").Span, out _));
+    }
+
     [Fact]
     public void Submit_TooLarge_IsUnreadable()
     {
@@ -62,7 +81,7 @@ public sealed class BulkResponseParserTests
     {
         var answer = BulkResponseParser.ParseSubmitAnswer(Utf8("""
             <?xml version="1.0" encoding="UTF-8"?>
-            <response><!-- note --><requestId>42</requestId><success> TRUE </success><extra><success>false</success></extra>
+            <response><!-- note --><requestId>42</requestId><success> true </success><extra><success>false</success></extra>
             <batchStatus><![CDATA[https://mboxedge1.tt.omtrdc.net/m2/demo/profile/batchStatus?batchId=b%2D1&x=1]]></batchStatus></response>
             """));
 
