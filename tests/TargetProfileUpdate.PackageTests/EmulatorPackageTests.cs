@@ -23,7 +23,8 @@ public sealed class EmulatorPackageTests : IClassFixture<PackageTests.PackedPack
         Assert.DoesNotContain(entries, e => e.StartsWith("tools/", StringComparison.Ordinal));
         Assert.DoesNotContain(nuspec.Descendants(ns + "packageType"), t => (string?)t.Attribute("name") == "DotnetTool");
         Assert.Contains(nuspec.Descendants(ns + "frameworkReference"), f => (string?)f.Attribute("name") == "Microsoft.AspNetCore.App");
-        Assert.Contains(nuspec.Descendants(ns + "dependency"), d => (string?)d.Attribute("id") == "TargetProfileUpdate" && (string?)d.Attribute("version") == _packages.Version);
+        // The emulator speaks HTTP only; it used none of the SDK, so it no longer drags the SDK in (issue 18, dead code).
+        Assert.DoesNotContain(nuspec.Descendants(ns + "dependency"), d => (string?)d.Attribute("id") == "TargetProfileUpdate");
     }
 
     [Fact]

@@ -21,12 +21,33 @@ namespace TargetProfileUpdate;
 /// pooled memory until it is accepted, so a retry resends identical bytes. The bearer token is sent to a status URL
 /// only when it is https on <c>*.tt.omtrdc.net</c> or has the configured <c>BaseAddress</c> origin.
 /// </remarks>
-public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
+public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient, IDisposable
 {
     private readonly TargetAccount _account;
     private readonly Uri _v1;
     private readonly Uri _v2;
     private readonly ProfileAttributeLinter _linter;
+    private readonly Microsoft.Extensions.DependencyInjection.ServiceProvider? _ownedServices;
+    private int _disposed;
+
+    /// <summary>
+    /// Creates a client without DI, as <see cref="ProfileUpdateClient(TargetProfileUpdateOptions)"/> does: the same handler
+    /// chain, token provider, limiters and resilience pipeline as the DI registration (built by the same code), owned by
+    /// this client and disposed with it. Create one and reuse it.
+    /// </summary>
+    /// <param name="options">The options; validated now, exactly as DI validates them at start-up.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names each field.</exception>
+    public BulkProfileUpdateClient(TargetProfileUpdateOptions options)
+        : this(Standalone.Create(options, null, null, null))
+    {
+    }
+
+    private BulkProfileUpdateClient((TargetAccount Account, Microsoft.Extensions.DependencyInjection.ServiceProvider Services) standalone)
+        : this(standalone.Account)
+    {
+        _ownedServices = standalone.Services;
+    }
 
     internal BulkProfileUpdateClient(TargetAccount account)
     {
@@ -91,6 +112,17 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
             {
                 activity?.SetStatus(ActivityStatusCode.Error, outcome);
             }
+        }
+    }
+
+    /// <summary>Disposes what a client created without DI owns (its handlers, token provider and limiters); a client from
+    /// DI owns nothing, and disposing it does nothing (the container disposes the account).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownedServices is not null)
+        {
+            _account.Dispose();
+            _ownedServices.Dispose();
         }
     }
 }

@@ -11,7 +11,7 @@ namespace TargetProfileUpdate;
 public static class BulkProfileUpdateClientExtensions
 {
     /// <summary>The default interval between two status polls: 30 seconds.</summary>
-    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>The shortest poll interval accepted: 1 second (status polls count against Target's 50 calls per minute).</summary>
     public static readonly TimeSpan MinPollInterval = TimeSpan.FromSeconds(1);

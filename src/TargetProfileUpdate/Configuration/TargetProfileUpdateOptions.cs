@@ -79,7 +79,7 @@ public sealed class TargetProfileUpdateOptions
 
     /// <summary>Gets the base address in effect: <see cref="BaseAddress"/> or the Adobe edge of <see cref="ClientCode"/>.</summary>
     /// <returns>The absolute base address, ending with <c>/</c>.</returns>
-    public Uri GetEffectiveBaseAddress()
+    internal Uri GetEffectiveBaseAddress()
     {
         if (BaseAddress is null)
         {

@@ -19,7 +19,7 @@ namespace TargetProfileUpdate;
 public static class TargetProfileUpdateServiceCollectionExtensions
 {
     /// <summary>The name of the default account's <see cref="System.Net.Http.HttpClient"/> (a named account's is <c>TargetProfileUpdate:{name}</c>).</summary>
-    public const string HttpClientName = "TargetProfileUpdate";
+    internal const string HttpClientName = "TargetProfileUpdate";
 
     /// <summary>
     /// Registers the default account: <see cref="IProfileUpdateClient"/>, <see cref="IProfileFetchClient"/> and

@@ -16,7 +16,7 @@ namespace TargetProfileUpdate;
 /// timeouts, 408/429/5xx), with a circuit breaker of their own; they do not use up the update quota. An answer larger
 /// than 1 MiB is refused (a profile holds at most 64 KB of external data).
 /// </remarks>
-public sealed class ProfileFetchClient : IProfileFetchClient
+public sealed class ProfileFetchClient : IProfileFetchClient, IDisposable
 {
     /// <summary>The largest answer read: 1 MiB.</summary>
     internal const int MaxAnswerBytes = 1024 * 1024;
@@ -26,6 +26,27 @@ public sealed class ProfileFetchClient : IProfileFetchClient
     private readonly TargetAccount _account;
     private readonly string _profilesUrl;
     private readonly string _query;
+    private readonly Microsoft.Extensions.DependencyInjection.ServiceProvider? _ownedServices;
+    private int _disposed;
+
+    /// <summary>
+    /// Creates a client without DI, as <see cref="ProfileUpdateClient(TargetProfileUpdateOptions)"/> does: the same handler
+    /// chain, token provider, limiters and resilience pipeline as the DI registration (built by the same code), owned by
+    /// this client and disposed with it. Create one and reuse it.
+    /// </summary>
+    /// <param name="options">The options; validated now, exactly as DI validates them at start-up.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names each field.</exception>
+    public ProfileFetchClient(TargetProfileUpdateOptions options)
+        : this(Standalone.Create(options, null, null, null))
+    {
+    }
+
+    private ProfileFetchClient((TargetAccount Account, Microsoft.Extensions.DependencyInjection.ServiceProvider Services) standalone)
+        : this(standalone.Account)
+    {
+        _ownedServices = standalone.Services;
+    }
 
     internal ProfileFetchClient(TargetAccount account)
     {
@@ -60,5 +81,16 @@ public sealed class ProfileFetchClient : IProfileFetchClient
             s.Query.CopyTo(span[(s.Prefix.Length + written)..]);
         });
         return new Uri(url, NoCanonicalization);
+    }
+
+    /// <summary>Disposes what a client created without DI owns (its handlers, token provider and limiters); a client from
+    /// DI owns nothing, and disposing it does nothing (the container disposes the account).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownedServices is not null)
+        {
+            _account.Dispose();
+            _ownedServices.Dispose();
+        }
     }
 }

@@ -18,7 +18,7 @@ namespace TargetProfileUpdate;
 /// with <see cref="RateLimiter.AcquireAsync(int, CancellationToken)"/>. Plug in another (for example the Redis one of
 /// <c>TargetProfileUpdate.Redis</c>) with <c>TargetProfileUpdateBuilder.UseQuota</c>.
 /// </remarks>
-public sealed class SlidingWindowQuota : RateLimiter
+internal sealed class SlidingWindowQuota : RateLimiter
 {
     private readonly object _gate = new();
     private readonly int _limit;
