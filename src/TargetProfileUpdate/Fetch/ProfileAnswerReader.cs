@@ -39,8 +39,8 @@ internal static class ProfileAnswerReader
             }
         }
 
-        // The current shape gives visitorId as an object { tntId, thirdPartyId, marketingCloudVisitorId }; older answers gave
-        // a string, with mboxPC and thirdPartyId at the top.
+        // Adobe documents visitorId as a string: the profile's TNT id, which is its PC id. An undocumented object shape
+        // { tntId, thirdPartyId, marketingCloudVisitorId } and legacy top-level mboxPC / thirdPartyId are read too.
         string? visitorId = Text(answer.VisitorId);
         string? thirdPartyId = Text(answer.ThirdPartyId);
         string? pcId = Text(answer.PcId);
@@ -49,6 +49,20 @@ internal static class ProfileAnswerReader
             pcId ??= Member(visitor, "tntId");
             thirdPartyId ??= Member(visitor, "thirdPartyId");
             visitorId = pcId;
+        }
+        else
+        {
+            pcId ??= visitorId;
+        }
+
+        // The id the profile was asked for is its id of that kind, whatever the answer's shape left out.
+        if (id.Kind == ProfileIdKind.ThirdPartyId)
+        {
+            thirdPartyId ??= id.Value;
+        }
+        else if (id.Kind == ProfileIdKind.PcId)
+        {
+            pcId ??= id.Value;
         }
 
         return new TargetProfile(id, attributes, visitorId, thirdPartyId, pcId, Timestamp(answer.ModifiedAt));

@@ -27,6 +27,29 @@ public sealed class FetchIntegrationTests
         return services.BuildServiceProvider();
     }
 
+    /// <summary>
+    /// Regression: with Adobe's documented answer (<c>"visitorId"</c> a string, the emulator's default) the SDK gave null
+    /// <see cref="TargetProfile.PcId"/> and <see cref="TargetProfile.ThirdPartyId"/>; it read ids only from the object shape.
+    /// </summary>
+    [Fact]
+    public async Task Fetch_DocumentedStringVisitorId_GivesThePcIdAndTheAskedForId()
+    {
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero });
+        emulator.SeedProfile(new ProfileSeed { PcId = PcId, ThirdPartyId = ThirdPartyId, MarketingCloudVisitorId = Ecid, Attributes = { ["tier"] = "silver" } });
+        using var services = Services(emulator);
+        var fetch = services.GetRequiredService<IProfileFetchClient>();
+
+        var byThirdParty = await fetch.GetProfileAsync(ProfileId.FromThirdPartyId(ThirdPartyId));
+        var byEcid = await fetch.GetProfileAsync(ProfileId.FromMarketingCloudVisitorId(Ecid));
+
+        Assert.NotNull(byThirdParty);
+        Assert.Equal(PcId, byThirdParty.PcId);
+        Assert.Equal(PcId, byThirdParty.VisitorId);
+        Assert.Equal(ThirdPartyId, byThirdParty.ThirdPartyId);
+        Assert.NotNull(byEcid);
+        Assert.Equal(PcId, byEcid.PcId);
+    }
+
     [Fact]
     public async Task UpdateThenFetch_ShowsTheUpdateOnlyAfterThePropagationDelay_ForAllThreeIdKinds()
     {
