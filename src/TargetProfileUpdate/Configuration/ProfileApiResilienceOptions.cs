@@ -79,4 +79,7 @@ public sealed class ProfileApiResilienceOptions
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
         $"Enabled = {Enabled}, MaxRetryAttempts = {MaxRetryAttempts}, BaseDelay = {BaseDelay}, MaxDelay = {MaxDelay}, MaxRetryAfter = {MaxRetryAfter}, AttemptTimeout = {AttemptTimeout}, TotalTimeout = {TotalTimeout}, CircuitBreakerEnabled = {CircuitBreakerEnabled}");
+
+    /// <summary>A copy of every setting (for the bulk call's raised floors); never a field-by-field copy that could drift.</summary>
+    internal ProfileApiResilienceOptions Clone() => (ProfileApiResilienceOptions)MemberwiseClone();
 }

@@ -105,21 +105,17 @@ internal sealed class TargetAccount : IDisposable
     /// Bulk calls carry up to 50 MB and Adobe answers 503 over its per-minute limit: the attempt gets at least 10 minutes,
     /// the whole call at least 30, and a <c>Retry-After</c> of up to 2 minutes is waited for; the rest is the account's.
     /// </summary>
-    private static ProfileApiResilienceOptions BulkResilience(ProfileApiResilienceOptions r) => new()
+    private static ProfileApiResilienceOptions BulkResilience(ProfileApiResilienceOptions r)
     {
-        Enabled = r.Enabled,
-        MaxRetryAttempts = r.MaxRetryAttempts,
-        BaseDelay = r.BaseDelay,
-        MaxDelay = r.MaxDelay,
-        MaxRetryAfter = r.MaxRetryAfter > TimeSpan.FromMinutes(2) ? r.MaxRetryAfter : TimeSpan.FromMinutes(2),
-        AttemptTimeout = r.AttemptTimeout > TimeSpan.FromMinutes(10) ? r.AttemptTimeout : TimeSpan.FromMinutes(10),
-        TotalTimeout = r.TotalTimeout > TimeSpan.FromMinutes(30) ? r.TotalTimeout : TimeSpan.FromMinutes(30),
-        CircuitBreakerEnabled = r.CircuitBreakerEnabled,
-        CircuitBreakerFailureRatio = r.CircuitBreakerFailureRatio,
-        CircuitBreakerMinimumThroughput = r.CircuitBreakerMinimumThroughput,
-        CircuitBreakerSamplingDuration = r.CircuitBreakerSamplingDuration,
-        CircuitBreakerBreakDuration = r.CircuitBreakerBreakDuration,
-    };
+        // A clone, not a field-by-field copy: a setting added to the options can never be dropped here.
+        var bulk = r.Clone();
+        bulk.MaxRetryAfter = Max(r.MaxRetryAfter, TimeSpan.FromMinutes(2));
+        bulk.AttemptTimeout = Max(r.AttemptTimeout, TimeSpan.FromMinutes(10));
+        bulk.TotalTimeout = Max(r.TotalTimeout, TimeSpan.FromMinutes(30));
+        return bulk;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private ProfileApiCall CreateCall(string endpoint, RateLimiter? limiter, RequestPacer? pacer, IProfileApiTokenProvider? tokens, ProfileApiResilienceOptions? resilience = null)
     {
