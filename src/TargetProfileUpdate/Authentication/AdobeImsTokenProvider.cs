@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -26,15 +27,21 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     /// (at most half its remaining life), so waiting callers do not each repeat the failed calls and log a warning.</summary>
     internal static readonly TimeSpan RetryAfterFailedRefresh = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a failed refresh answers for the next callers (and a refused token that a forced refresh got
+    /// back unchanged stays final): 5 seconds, so one outage or one refusal is one call, not one per caller.</summary>
+    internal static readonly TimeSpan FailedRefreshMemory = TimeSpan.FromSeconds(5);
+
     private readonly AdobeImsOptions _options;
     private readonly ProfileApiCall _ims;
     private readonly ProfileApiCall _admin;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly object _gate = new();
     private readonly byte[] _imsBody;
     private readonly Uri _adminUri;
     private Cached? _imsToken;
     private volatile Cached? _profileToken;
+    private Task<ProfileApiToken>? _inflight;
+    private volatile Failure? _failure;
 
     public AdobeImsTokenProvider(AdobeImsOptions options, ProfileApiCall ims, ProfileApiCall admin, ILogger logger)
     {
@@ -50,44 +57,80 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
         _adminUri = new Uri((adminBase.EndsWith('/') ? adminBase : adminBase + "/") + Uri.EscapeDataString(options.Tenant ?? string.Empty) + "/target/authentication/token?authorizationScope=profile_api");
     }
 
-    public async ValueTask<ProfileApiToken> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken = default)
+    public ValueTask<ProfileApiToken> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken = default)
     {
         var seen = _profileToken;
-        if (!forceRefresh && IsFresh(seen))
-        {
-            return seen!.Token;
-        }
+        return !forceRefresh && IsFresh(seen)
+            ? new ValueTask<ProfileApiToken>(seen!.Token)
+            : new ValueTask<ProfileApiToken>(RefreshOrJoinAsync(seen, forceRefresh, cancellationToken));
+    }
 
-        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    /// <summary>
+    /// One refresh at a time, shared by every caller that needs one: its token, and its failure too. A failure is
+    /// remembered for <see cref="FailedRefreshMemory"/>, and a forced refresh that got the very token that was refused is
+    /// remembered as final for as long, so a burst of refusals costs one IMS or Admin call, not one per caller. A caller
+    /// waits only as long as its own cancellation token allows; the shared refresh is bounded by the IMS and Admin calls'
+    /// own timeouts.
+    /// </summary>
+    private async Task<ProfileApiToken> RefreshOrJoinAsync(Cached? seen, bool forceRefresh, CancellationToken cancellationToken)
+    {
+        Task<ProfileApiToken> refresh;
+        lock (_gate)
         {
             var current = _profileToken;
-            // Someone else refreshed (or backed off after a failed refresh) while this caller waited: a forced refresh is
-            // satisfied by any token other than the refused one.
-            if (IsFresh(current) && (!forceRefresh || !string.Equals(current!.Token.Value, seen?.Token.Value, StringComparison.Ordinal)))
+            var now = Now;
+
+            // Someone else refreshed (or backed off after a failed refresh) meanwhile: a forced refresh is satisfied by any
+            // token other than the refused one, or by the refused one itself when a forced refresh just got it back again.
+            if (IsFresh(current) && (!forceRefresh || !string.Equals(current!.Value, seen?.Value, StringComparison.Ordinal) || now < current.ReissuedUntil))
             {
                 return current!.Token;
             }
 
-            try
+            if (_failure is { } failure && now < failure.Until)
             {
-                var token = await FetchProfileTokenAsync(cancellationToken).ConfigureAwait(false);
-                _profileToken = new Cached(token.Value!, token.ExpiresOn!.Value, RefreshAt(token.ExpiresOn.Value));
-                return token;
+                failure.Error.Throw();
             }
-            catch (ProfileApiAuthenticationException ex) when (!forceRefresh && current is not null && current.ExpiresOn > Now)
-            {
-                // Keep the still-valid token, and do not try again (nor warn again) for a while.
-                var now = Now;
-                var wait = (current.ExpiresOn - now) / 2;
-                _profileToken = current with { RefreshAt = now + (wait < RetryAfterFailedRefresh ? wait : RetryAfterFailedRefresh) };
-                Log.TokenRefreshFailed(_logger, ex.Step.ToString(), ex.StatusCode);
-                return current.Token;
-            }
+
+            refresh = _inflight ??= RefreshAsync(current, forceRefresh);
+        }
+
+        return await refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ProfileApiToken> RefreshAsync(Cached? current, bool forceRefresh)
+    {
+        // Never completes synchronously, so _inflight is published before the finally below clears it.
+        await Task.Yield();
+        try
+        {
+            var token = await FetchProfileTokenAsync(CancellationToken.None).ConfigureAwait(false);
+            var now = Now;
+            bool reissued = forceRefresh && string.Equals(current?.Value, token.Value, StringComparison.Ordinal);
+            _profileToken = new Cached(token.Value!, token.ExpiresOn!.Value, RefreshAt(token.ExpiresOn.Value), reissued ? now + FailedRefreshMemory : default);
+            _failure = null;
+            return token;
+        }
+        catch (ProfileApiAuthenticationException ex) when (!forceRefresh && current is not null && current.ExpiresOn > Now)
+        {
+            // Keep the still-valid token, and do not try again (nor warn again) for a while.
+            var now = Now;
+            var wait = (current.ExpiresOn - now) / 2;
+            _profileToken = current with { RefreshAt = now + (wait < RetryAfterFailedRefresh ? wait : RetryAfterFailedRefresh) };
+            Log.TokenRefreshFailed(_logger, ex.Step.ToString(), ex.StatusCode);
+            return current.Token;
+        }
+        catch (Exception ex)
+        {
+            _failure = new Failure(ExceptionDispatchInfo.Capture(ex), Now + FailedRefreshMemory);
+            throw;
         }
         finally
         {
-            _refresh.Release();
+            lock (_gate)
+            {
+                _inflight = null;
+            }
         }
     }
 
@@ -208,7 +251,9 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     private string? Redact(ReadOnlySpan<byte> body, string? token) =>
         ResponseBodyRedactor.Redact(body, _options.ClientSecret, _options.ClientId, token, _imsToken?.Value, _profileToken?.Value);
 
-    public void Dispose() => _refresh.Dispose();
+    public void Dispose()
+    {
+    }
 
     /// <summary>The Admin API's answer: the status, and the token when it gave one (a 404 or an empty 2xx gives none).</summary>
     private readonly record struct AdminAnswer(int Status, ProfileApiToken? Token, int Attempts);
@@ -297,8 +342,11 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
         }
     }
 
+    /// <summary>A failed refresh, answered to every caller until <paramref name="Until"/>.</summary>
+    private sealed record Failure(ExceptionDispatchInfo Error, DateTimeOffset Until);
+
     /// <summary>A cached token, published as one reference so a reader never sees a value with another token's expiry.</summary>
-    private sealed record Cached(string Value, DateTimeOffset ExpiresOn, DateTimeOffset RefreshAt)
+    private sealed record Cached(string Value, DateTimeOffset ExpiresOn, DateTimeOffset RefreshAt, DateTimeOffset ReissuedUntil = default)
     {
         public ProfileApiToken Token => new(Value, ExpiresOn);
     }

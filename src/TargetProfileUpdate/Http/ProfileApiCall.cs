@@ -76,7 +76,7 @@ internal sealed class ProfileApiCall : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var header = _tokens is null ? null : Header(await _tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false));
+            var header = _tokens is null ? null : Header(await GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false));
             bool refreshed = false;
             HttpResponseMessage response;
             while (true)
@@ -104,10 +104,27 @@ internal sealed class ProfileApiCall : IDisposable
                     break;
                 }
 
-                // The token was refused: maybe rotated by someone else, or expired early. One forced refresh, one resend.
-                response.Dispose();
+                // The token was refused: maybe rotated by someone else, or expired early. One forced refresh, one resend;
+                // none when the refresh gives the very token that was refused (the refusal is then final).
                 refreshed = true;
-                header = Header(await _tokens!.GetTokenAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false));
+                BearerHeader? fresh;
+                try
+                {
+                    fresh = Header(await GetTokenAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false));
+                }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
+
+                if (fresh is not null && string.Equals(fresh.Token, header.Token, StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                response.Dispose();
+                header = fresh;
                 facts.RestartBudget();
             }
 
@@ -148,6 +165,14 @@ internal sealed class ProfileApiCall : IDisposable
             facts.Dispose();
         }
     }
+
+    /// <summary>
+    /// Asks the token provider, for as long as the caller's token allows. The IMS provider shares one refresh among all
+    /// callers (its success and its failure), and that refresh is bounded by the IMS and Admin calls' own timeouts, so a
+    /// caller never queues behind other callers' refreshes.
+    /// </summary>
+    private ValueTask<ProfileApiToken> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken) =>
+        _tokens!.GetTokenAsync(forceRefresh, cancellationToken);
 
     /// <summary>Records the envelope's metrics, activity tags and final log line, then the endpoint's own instruments.</summary>
     private void Completed<TRequest, TResult>(TRequest request, Activity? activity, long started, string outcome, int attempts, ProfileApiException? error)

@@ -90,8 +90,10 @@ public sealed class ImsFlowTests
     }
 
     [Fact]
-    public async Task SecondRefusal_AfterTheForcedRefresh_IsFinal_Update()
+    public async Task Refusal_WhenTheForcedRefreshGivesTheSameTokenBack_IsFinalWithoutAResend_Update()
     {
+        // Issue 19 item 4: the Admin GET gives the tenant's current token; when that is the token just refused, resending
+        // it cannot help, so the refusal is final after one forced refresh (never a loop, never a second request).
         await using var rig = await ImsRig.StartAsync();
         rig.Emulator.SeedProfile(thirdPartyId: "crm-1");
         rig.Emulator.InjectFaults(EmulatorFault.Status(403), EmulatorFault.Status(403), EmulatorFault.Status(403));
@@ -100,13 +102,13 @@ public sealed class ImsFlowTests
 
         Assert.Equal(403, ex.StatusCode);
         Assert.Equal(AuthenticationStep.ProfileEndpoint, ex.Step);
-        Assert.Equal(2, rig.ProfileRequests);
+        Assert.Equal(1, rig.ProfileRequests);
         Assert.Equal(2, rig.Emulator.AdminTokenRequests); // the first token, the forced refresh; never a loop
         Assert.Contains("403", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task SecondRefusal_AfterTheForcedRefresh_IsFinal_Fetch()
+    public async Task Refusal_WhenTheForcedRefreshGivesTheSameTokenBack_IsFinalWithoutAResend_Fetch()
     {
         await using var rig = await ImsRig.StartAsync();
         rig.Emulator.SeedProfile(thirdPartyId: "crm-1");
@@ -115,8 +117,8 @@ public sealed class ImsFlowTests
         var ex = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => rig.Fetch.GetProfileAsync(ProfileId.FromThirdPartyId("crm-1")));
 
         Assert.Equal(AuthenticationStep.ProfileEndpoint, ex.Step);
-        Assert.Equal(403, ex.StatusCode);
-        Assert.Equal(2, rig.ProfileRequests);
+        Assert.Equal(401, ex.StatusCode);
+        Assert.Equal(1, rig.ProfileRequests);
         Assert.Equal(2, rig.Emulator.AdminTokenRequests);
     }
 
@@ -227,5 +229,51 @@ public sealed class ImsFlowTests
         Assert.Equal(2, rig.Emulator.ImsTokenRequests);
         Assert.Single(rig.Logs.Entries, e => e.Level >= LogLevel.Warning);
         Assert.Equal(21, rig.ProfileRequests);
+    }
+
+    /// <summary>Issue 19 item 3: IMS answering 400 made 200 concurrent first calls into 200 IMS calls, one after another.
+    /// Waiters now share the one refresh's failure, which is remembered briefly, and only briefly.</summary>
+    [Fact]
+    public async Task ImsRefusing_200ConcurrentFirstCalls_ShareOneImsCall_AndTheFailureIsRememberedOnlyBriefly()
+    {
+        await using var rig = await ImsRig.StartAsync(secret: "wrong-secret");
+
+        var errors = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => Record.ExceptionAsync(() => rig.Client.UpdateAsync(Update())))));
+
+        Assert.All(errors, e => Assert.Equal(AuthenticationStep.Ims, Assert.IsType<ProfileApiAuthenticationException>(e).Step));
+        Assert.Equal(1, rig.Emulator.ImsTokenRequests);
+        Assert.Equal(0, rig.ProfileRequests);
+
+        rig.Time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => rig.Client.UpdateAsync(Update()));
+        Assert.Equal(1, rig.Emulator.ImsTokenRequests);
+
+        rig.Time.Advance(TimeSpan.FromMinutes(1));
+        await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => rig.Client.UpdateAsync(Update()));
+        Assert.Equal(2, rig.Emulator.ImsTokenRequests);
+    }
+
+    /// <summary>Issue 19 item 4: 200 concurrent updates meeting 403 made 50 Admin API calls in under a second (a forced
+    /// refresh was satisfied only by a different token, which the Admin GET never returns) and spent the account's
+    /// 50-per-minute Admin/bulk budget. Now they share one forced refresh, and the same token back makes the 403 final.</summary>
+    [Fact]
+    public async Task Burst403_200ConcurrentUpdates_ShareOneForcedRefresh_AndTheSameTokenBackIsFinal()
+    {
+        await using var rig = await ImsRig.StartAsync();
+        rig.Emulator.SeedProfile(thirdPartyId: "crm-1");
+        await rig.Client.UpdateAsync(Update());
+        long adminBefore = rig.Emulator.AdminTokenRequests;
+        rig.Emulator.InjectFaults(Enumerable.Range(0, 400).Select(_ => EmulatorFault.Status(403)).ToArray());
+
+        var errors = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => Record.ExceptionAsync(() => rig.Client.UpdateAsync(Update())))));
+
+        Assert.All(errors, e =>
+        {
+            var auth = Assert.IsType<ProfileApiAuthenticationException>(e);
+            Assert.Equal(AuthenticationStep.ProfileEndpoint, auth.Step);
+            Assert.Equal(403, auth.StatusCode);
+        });
+        Assert.Equal(1, rig.Emulator.AdminTokenRequests - adminBefore);
+        Assert.Equal(1 + 200, rig.ProfileRequests); // no resend with the very token just refused
     }
 }

@@ -41,9 +41,10 @@ public sealed class FetchResponseShapeTests
     {
         var profile = await FetchAsync("""{"client":"demo","visitorId":"v-1","profileAttributes":{}}""");
 
+        // Adobe documents visitorId as this string: the TNT id, which is the profile's PC id.
         Assert.Equal("v-1", profile.VisitorId);
-        Assert.Null(profile.PcId);
-        Assert.Null(profile.ThirdPartyId);
+        Assert.Equal("v-1", profile.PcId);
+        Assert.Equal(Asked.Kind == ProfileIdKind.ThirdPartyId ? Asked.Value : null, profile.ThirdPartyId);
         Assert.Null(profile.ModifiedAt);
         Assert.Empty(profile.Attributes);
     }
