@@ -10,6 +10,7 @@ using TargetProfileUpdate.Bulk;
 using TargetProfileUpdate.DependencyInjection;
 using TargetProfileUpdate.Diagnostics;
 using TargetProfileUpdate.Http;
+using TargetProfileUpdate.Suppression;
 
 namespace TargetProfileUpdate;
 
@@ -56,7 +57,7 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
         string outcome = "failed";
         try
         {
-            var result = await BulkUploader.UploadAsync(updates, options, (batch, ct) => SubmitAsync(batch, version, ct), cancellationToken, _linter).ConfigureAwait(false);
+            var result = await BulkUploader.UploadAsync(updates, options, (batch, ct) => SubmitAsync(batch, version, ct), cancellationToken, _linter, _account.Suppression, OnSuppressed).ConfigureAwait(false);
             outcome = "accepted";
             if (activity is not null)
             {
@@ -82,6 +83,8 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
             }
         }
     }
+
+    private void OnSuppressed() => SuppressionGuard.Record(_account.Telemetry, _account.SuppressionLogger, SuppressionGuard.BulkRow);
 
     private async ValueTask<BulkBatch> SubmitAsync(EncodedBatch batch, BulkApiVersion version, CancellationToken cancellationToken)
     {

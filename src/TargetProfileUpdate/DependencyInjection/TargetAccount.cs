@@ -25,6 +25,7 @@ internal sealed class TargetAccount : IDisposable
     private readonly Lazy<ProfileApiSender> _update;
     private readonly Lazy<ProfileApiSender> _fetch;
     private readonly Lazy<ProfileApiSender> _bulk;
+    private readonly Lazy<ProfileApiSender> _privacy;
     private readonly Lazy<ProfileApiSender> _bulkStatus;
 
     public TargetAccount(IServiceProvider services, string name)
@@ -50,12 +51,17 @@ internal sealed class TargetAccount : IDisposable
             BulkResilience(Options.Resilience).TotalTimeout,
             Time);
         _pacer = Options.Quota.RequestsPerSecond is { } rps ? new RequestPacer(rps, Time) : null;
+        ImsTokens = Options.AdobeIms.ClientId is { Length: > 0 }
+            ? new AdobeImsTokenProvider(Options.AdobeIms, CreateSender("ims", null, null, null), CreateSender("admin", BulkLimiter, null, null), LoggerFactory.CreateLogger<AdobeImsTokenProvider>())
+            : null;
         TokenProvider = components.TokenProvider?.Invoke(services)
-            ?? (Options.AdobeIms.ClientId is { Length: > 0 }
-                ? new AdobeImsTokenProvider(Options.AdobeIms, CreateSender("ims", null, null, null), CreateSender("admin", BulkLimiter, null, null), LoggerFactory.CreateLogger<AdobeImsTokenProvider>())
-                : new StaticTokenProvider(
-                    new PinnedAccountOptions(services.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>(), name, Options, LoggerFactory.CreateLogger("TargetProfileUpdate")),
-                    name));
+            ?? (IProfileApiTokenProvider?)ImsTokens
+            ?? new StaticTokenProvider(
+                new PinnedAccountOptions(services.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>(), name, Options, LoggerFactory.CreateLogger("TargetProfileUpdate")),
+                name);
+        Hasher = ProfileIdHasher.For(Options.Privacy);
+        Suppression = components.SuppressionList?.Invoke(services) ?? new InMemorySuppressionList(Hasher);
+        _privacy = new(() => CreateSender("privacy", null, null, ImsTokens is null ? null : new ImsAccessTokenProvider(ImsTokens)), LazyThreadSafetyMode.ExecutionAndPublication);
         BaseAddress = Options.GetEffectiveBaseAddress();
         _update = new(() => CreateSender("update", Quota, _pacer, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
         _fetch = new(() => CreateSender("fetch", null, null, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -94,6 +100,20 @@ internal sealed class TargetAccount : IDisposable
     public ProfileApiSender FetchSender => _fetch.Value;
 
     public ProfileApiSender BulkSender => _bulk.Value;
+
+    /// <summary>The IMS flow when the account has an IMS credential: its access token authenticates Privacy Service calls.</summary>
+    public AdobeImsTokenProvider? ImsTokens { get; }
+
+    /// <summary>The account's keyed hashes of ids (suppression list, privacy user keys).</summary>
+    public ProfileIdHasher Hasher { get; }
+
+    /// <summary>The account's suppression list: checked before every update, bulk row and deferred delivery.</summary>
+    public ISuppressionList Suppression { get; }
+
+    /// <summary>The logger of suppression refusals (shared by the update and bulk paths).</summary>
+    public ILogger SuppressionLogger => field ??= LoggerFactory.CreateLogger("TargetProfileUpdate.Suppression");
+
+    public ProfileApiSender PrivacySender => _privacy.Value;
 
     /// <summary>The sender of bulk batch status polls: the account's bulk/admin limiter, with the short status timeouts.</summary>
     public ProfileApiSender BulkStatusSender => _bulkStatus.Value;
@@ -141,6 +161,11 @@ internal sealed class TargetAccount : IDisposable
         if (_bulk.IsValueCreated)
         {
             _bulk.Value.Dispose();
+        }
+
+        if (_privacy.IsValueCreated)
+        {
+            _privacy.Value.Dispose();
         }
 
         if (_bulkStatus.IsValueCreated)

@@ -13,6 +13,7 @@ using TargetProfileUpdate.DependencyInjection;
 using TargetProfileUpdate.Diagnostics;
 using TargetProfileUpdate.Encoding;
 using TargetProfileUpdate.Http;
+using TargetProfileUpdate.Suppression;
 
 namespace TargetProfileUpdate;
 
@@ -101,8 +102,39 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
             return Task.FromCanceled<ProfileUpdateResult>(cancellationToken);
         }
 
+        // Refused before anything is sent when the id is suppressed; an empty in-memory list answers synchronously, with no hashing.
+#pragma warning disable CA2012 // Consumed once: read synchronously when already completed, otherwise awaited (once) by the slow path.
+        var suppressed = _account.Suppression.ContainsAsync(update.Id, cancellationToken);
+        if (!suppressed.IsCompletedSuccessfully || suppressed.Result)
+        {
+            return UpdateUnlessSuppressedAsync(update, suppressed, cancellationToken);
+        }
+#pragma warning restore CA2012
+
         // Usage errors above are thrown at once; the work runs on a pooled state machine; only the Task the interface promises is allocated.
         return UpdateCoreAsync(update, cancellationToken).AsTask();
+    }
+
+    private async Task<ProfileUpdateResult> UpdateUnlessSuppressedAsync(ProfileUpdate update, ValueTask<bool> check, CancellationToken cancellationToken)
+    {
+        bool suppressed;
+        try
+        {
+            suppressed = await check.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Fail closed: an update is never sent to a person who may have been erased.
+            throw new ProfileUpdateException("The suppression list could not be read, so the update was not sent (it may be for an erased person). Try again when the list is reachable.", null, null, 0, true, ex);
+        }
+
+        if (suppressed)
+        {
+            SuppressionGuard.Record(_telemetry, _account.SuppressionLogger, SuppressionGuard.Update);
+            throw new ProfileSuppressedException();
+        }
+
+        return await UpdateCoreAsync(update, cancellationToken).ConfigureAwait(false);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
