@@ -33,7 +33,7 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly byte[] _imsBody;
     private readonly Uri _adminUri;
-    private Cached? _imsToken;
+    private volatile Cached? _imsToken;
     private volatile Cached? _profileToken;
 
     public AdobeImsTokenProvider(AdobeImsOptions options, ProfileApiCall ims, ProfileApiCall admin, ILogger logger)
@@ -84,6 +84,37 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
                 Log.TokenRefreshFailed(_logger, ex.Step.ToString(), ex.StatusCode);
                 return current.Token;
             }
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    /// <summary>
+    /// The IMS access token itself, for the Adobe APIs called with it directly (Privacy Service): cached and refreshed like
+    /// the profile token, single-flight with it. <paramref name="forceRefresh"/> after a 401/403 asks IMS again unless
+    /// another caller already replaced the refused token.
+    /// </summary>
+    internal async ValueTask<ProfileApiToken> GetImsAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        var seen = _imsToken;
+        if (!forceRefresh && IsFresh(seen))
+        {
+            return seen!.Token;
+        }
+
+        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = _imsToken;
+            if (IsFresh(current) && (!forceRefresh || !string.Equals(current!.Value, seen?.Value, StringComparison.Ordinal)))
+            {
+                return current!.Token;
+            }
+
+            await GetImsTokenAsync(force: true, cancellationToken).ConfigureAwait(false);
+            return _imsToken!.Token;
         }
         finally
         {
