@@ -96,7 +96,8 @@ internal static class PrivacyJobAnswerReader
 
     /// <summary>
     /// The attribute names of an access result, read leniently: an object of attributes (<c>{"attributes":{name:…}}</c>,
-    /// <c>{"profileAttributes":{…}}</c>, or the names at the top), or a list of names or of <c>{"name":…}</c>. Values are dropped.
+    /// <c>{"profileAttributes":{…}}</c>, <c>{"profiles":[{"profileAttributes":{…}}]}</c>, or the names at the top), or a list of
+    /// names, of <c>{"name":…}</c> or of profiles. Values are dropped.
     /// </summary>
     public static List<string> AttributeNames(JsonElement? results)
     {
@@ -108,7 +109,7 @@ internal static class PrivacyJobAnswerReader
 
         if (element.ValueKind == JsonValueKind.Object)
         {
-            foreach (string member in (ReadOnlySpan<string>)["attributes", "profileAttributes", "profile"])
+            foreach (string member in (ReadOnlySpan<string>)["attributes", "profileAttributes", "profile", "profiles"])
             {
                 if (element.TryGetProperty(member, out var inner) && inner.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
                 {
@@ -132,6 +133,17 @@ internal static class PrivacyJobAnswerReader
                 else if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String && n.GetString() is { } named)
                 {
                     names.Add(named);
+                }
+                else if (item.ValueKind == JsonValueKind.Object)
+                {
+                    // A list of profiles (one person may have several): the union of their attribute names.
+                    foreach (string inner in AttributeNames(item))
+                    {
+                        if (!names.Contains(inner))
+                        {
+                            names.Add(inner);
+                        }
+                    }
                 }
             }
         }
