@@ -33,6 +33,11 @@ public static class Program
             return 0;
         }
 
+        if (args is [Suppression.SuppressionWorker.Command, string worker, string code, string connection0, string key, string secret, string id])
+        {
+            return await Suppression.SuppressionWorker.RunAsync(new Uri(worker), code, connection0, key, secret, id);
+        }
+
         if (args is [UpdateWorkerCommand, string emulator, string clientCode, string redis, string keyPrefix, string quota, string updates, string workerCount, string concurrency])
         {
             return await UpdateWorkerAsync(new Uri(emulator), clientCode, redis, keyPrefix, Int(quota), Int(updates), Int(workerCount), Int(concurrency));
