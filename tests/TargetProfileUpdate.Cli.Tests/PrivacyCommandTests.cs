@@ -44,7 +44,7 @@ public sealed class PrivacyCommandTests : IDisposable
     {
         await using var emulator = await StartAsync(1);
 
-        var deleted = await CliProcess.RunAsync(_files.Directory, Environment(emulator), [.. TestFiles.Target(emulator), "privacy", "delete", "--third-party-id", TestFiles.Id(0), "--regulation", "gdpr", "--wait", "--poll-interval", "00:00:01"]);
+        var deleted = await CliProcess.RunAsync(_files.Directory, Environment(emulator), [.. TestFiles.Target(emulator), "privacy", "delete", "--third-party-id", TestFiles.Id(0), "--regulation", "gdpr", "--wait", "--poll-interval", "1s"]);
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
         string line = Assert.Single(deleted.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         string[] fields = line.Split('\t');
@@ -62,8 +62,8 @@ public sealed class PrivacyCommandTests : IDisposable
         await using var emulator = await StartAsync(0);
         emulator.SeedProfile(new ProfileSeed { ThirdPartyId = "known-1", Attributes = { ["tier"] = "gold", ["segment"] = "a" } });
 
-        var known = await CliProcess.RunAsync(_files.Directory, Environment(emulator), [.. TestFiles.Target(emulator), "privacy", "access", "--third-party-id", "known-1", "--regulation", "ccpa", "--wait", "--poll-interval", "00:00:01"]);
-        var unknown = await CliProcess.RunAsync(_files.Directory, Environment(emulator), [.. TestFiles.Target(emulator), "privacy", "access", "--third-party-id", "nobody-1", "--regulation", "ccpa", "--wait", "--poll-interval", "00:00:01"]);
+        var known = await CliProcess.RunAsync(_files.Directory, Environment(emulator), [.. TestFiles.Target(emulator), "privacy", "access", "--third-party-id", "known-1", "--regulation", "ccpa", "--wait", "--poll-interval", "1s"]);
+        var unknown = await CliProcess.RunAsync(_files.Directory, Environment(emulator), [.. TestFiles.Target(emulator), "privacy", "access", "--third-party-id", "nobody-1", "--regulation", "ccpa", "--wait", "--poll-interval", "1s"]);
 
         Assert.True(known.ExitCode == 0, known.ToString());
         Assert.Contains("\taccess\tcomplete\tTarget: Complete (segment, tier)", known.Out, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class PrivacyCommandTests : IDisposable
         await using var emulator = await StartAsync(1);
         emulator.InjectFaults(EmulatorFault.FailPrivacyJob());
 
-        var result = await CliProcess.RunAsync(_files.Directory, Environment(emulator), [.. TestFiles.Target(emulator), "privacy", "delete", "--third-party-id", TestFiles.Id(0), "--regulation", "gdpr", "--wait", "--poll-interval", "00:00:01"]);
+        var result = await CliProcess.RunAsync(_files.Directory, Environment(emulator), [.. TestFiles.Target(emulator), "privacy", "delete", "--third-party-id", TestFiles.Id(0), "--regulation", "gdpr", "--wait", "--poll-interval", "1s"]);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("\tdelete\terror\tTarget: Error", result.Out, StringComparison.Ordinal);
@@ -97,7 +97,7 @@ public sealed class PrivacyCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Delete_WithoutTheOrgIdOrWithTwoIds_ExitsWith2AndSendsNothing()
+    public async Task Delete_WithoutTheOrgId_WithTwoIds_OrAPollUnderOneSecond_ExitsWith2AndSendsNothing()
     {
         await using var emulator = await StartAsync(1);
         var environment = Environment(emulator);
@@ -105,10 +105,13 @@ public sealed class PrivacyCommandTests : IDisposable
 
         var noOrg = await CliProcess.RunAsync(_files.Directory, environment, [.. TestFiles.Target(emulator), "privacy", "delete", "--third-party-id", TestFiles.Id(0), "--regulation", "gdpr"]);
         var twoIds = await CliProcess.RunAsync(_files.Directory, Environment(emulator), [.. TestFiles.Target(emulator), "privacy", "delete", "--third-party-id", TestFiles.Id(0), "--pc-id", "pc-0", "--regulation", "gdpr"]);
+        var fastPoll = await CliProcess.RunAsync(_files.Directory, Environment(emulator), [.. TestFiles.Target(emulator), "privacy", "delete", "--third-party-id", TestFiles.Id(0), "--regulation", "gdpr", "--wait", "--poll-interval", "500ms"]);
 
         Assert.True(noOrg.ExitCode == 2, noOrg.ToString());
         Assert.Contains("ImsOrgId", noOrg.Error, StringComparison.Ordinal);
         Assert.True(twoIds.ExitCode == 2, twoIds.ToString());
+        Assert.True(fastPoll.ExitCode == 2, fastPoll.ToString());
+        Assert.Contains("--poll-interval", fastPoll.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(emulator.GetRequests(), r => r.Path.StartsWith(JobsPath, StringComparison.Ordinal));
     }
 

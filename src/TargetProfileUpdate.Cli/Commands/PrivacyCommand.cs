@@ -37,7 +37,7 @@ internal static class PrivacyCommand
         var file = new Option<FileInfo?>("--file") { Description = "A CSV file of ids: a header naming the kind (thirdPartyId, pcId or ecid), then one id per line." };
         var regulation = new Option<string>("--regulation") { Description = "The regulation (gdpr, ccpa, cpra_ca_usa, …), passed to Privacy Service as is.", Required = true };
         var wait = new Option<bool>("--wait") { Description = "Wait until every job is complete (polls each job)." };
-        var poll = new Option<TimeSpan?>("--poll-interval") { Description = "Time between two polls with --wait (default 00:01:00, at least 00:00:01)." };
+        var poll = new Option<string>("--poll-interval") { Description = "With --wait: time between two polls of a job, such as 30s or 1m (at least 1s).", DefaultValueFactory = _ => "1m" };
         var command = new Command(name, description);
         command.Options.Add(ids.ThirdPartyId);
         command.Options.Add(ids.PcId);
@@ -67,14 +67,10 @@ internal static class PrivacyCommand
         return command;
     }
 
-    private static async Task<int> RunRequestAsync(ParseResult parseResult, PrivacyAction action, IdOptions idOptions, Option<FileInfo?> file, Option<string> regulationOption, Option<bool> waitOption, Option<TimeSpan?> pollOption, CancellationToken cancellationToken)
+    private static async Task<int> RunRequestAsync(ParseResult parseResult, PrivacyAction action, IdOptions idOptions, Option<FileInfo?> file, Option<string> regulationOption, Option<bool> waitOption, Option<string> pollOption, CancellationToken cancellationToken)
     {
         string regulation = parseResult.GetValue(regulationOption)!;
-        var interval = parseResult.GetValue(pollOption) ?? PrivacyJob.DefaultPollInterval;
-        if (interval < PrivacyJob.MinPollInterval)
-        {
-            throw new UsageException("--poll-interval must be at least 00:00:01.");
-        }
+        var interval = Durations.Parse(parseResult.GetValue(pollOption), "--poll-interval", PrivacyJob.MinPollInterval, TimeSpan.FromDays(1));
 
         List<ProfileId> ids;
         try
