@@ -25,12 +25,19 @@ public static class Program
 
     public const string MeasureCommand = "redis-measure";
 
+    public const string DeferWorkerCommand = "delivery-defer";
+
     public static async Task<int> Main(string[] args)
     {
         if (args is [MeasureCommand])
         {
             await Measurement.RunAsync();
             return 0;
+        }
+
+        if (args is [DeferWorkerCommand, string deferEmulator, string deferClientCode, string deferRedis, string deferPrefix, string deferCount])
+        {
+            return await Delivery.DeliveryWorkerProcess.DeferAndWaitAsync(new Uri(deferEmulator), deferClientCode, deferRedis, deferPrefix, Int(deferCount));
         }
 
         if (args is [UpdateWorkerCommand, string emulator, string clientCode, string redis, string keyPrefix, string quota, string updates, string workerCount, string concurrency])
