@@ -55,6 +55,10 @@ internal sealed class RedisProfileDeliveryStore : IProfileDeliveryStore, IAsyncD
             }
 
             configuration.AbortOnConnectFail = false;
+
+            // While disconnected, a step fails at once instead of waiting in the backlog: a queued Add replayed after the
+            // reconnection would store an update whose caller was already told it failed (and may send it again).
+            configuration.BacklogPolicy = BacklogPolicy.FailFast;
             _connection = ConnectionMultiplexer.Connect(configuration);
             _ownsConnection = true;
         }
