@@ -25,12 +25,24 @@ public static class Program
 
     public const string MeasureCommand = "redis-measure";
 
+    public const string DeferWorkerCommand = "delivery-defer";
+
     public static async Task<int> Main(string[] args)
     {
         if (args is [MeasureCommand])
         {
             await Measurement.RunAsync();
             return 0;
+        }
+
+        if (args is [Suppression.SuppressionWorker.Command, string worker, string code, string connection0, string key, string secret, string id])
+        {
+            return await Suppression.SuppressionWorker.RunAsync(new Uri(worker), code, connection0, key, secret, id);
+        }
+
+        if (args is [DeferWorkerCommand, string deferEmulator, string deferClientCode, string deferRedis, string deferPrefix, string deferCount])
+        {
+            return await Delivery.DeliveryWorkerProcess.DeferAndWaitAsync(new Uri(deferEmulator), deferClientCode, deferRedis, deferPrefix, Int(deferCount));
         }
 
         if (args is [UpdateWorkerCommand, string emulator, string clientCode, string redis, string keyPrefix, string quota, string updates, string workerCount, string concurrency])

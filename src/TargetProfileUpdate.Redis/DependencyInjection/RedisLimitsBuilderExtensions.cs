@@ -43,6 +43,7 @@ public static class RedisLimitsBuilderExtensions
             TargetProfileUpdateOptions accountOptions = sp.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>().Get(account);
             return new RedisAccountLimits(options, accountOptions, sp);
         });
+        services.TryAddEnumerable(ServiceDescriptor.KeyedSingleton<IProfileUpdateHealthContributor, Diagnostics.RedisLimitsHealthContributor>(name));
         builder.UseQuota(sp => sp.GetRequiredKeyedService<RedisAccountLimits>(name).Quota);
         builder.UseBulkLimiter(sp => sp.GetRequiredKeyedService<RedisAccountLimits>(name).Bulk);
         return builder;

@@ -38,7 +38,7 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     private readonly object _gate = new();
     private readonly byte[] _imsBody;
     private readonly Uri _adminUri;
-    private Cached? _imsToken;
+    private volatile Cached? _imsToken;
     private volatile Cached? _profileToken;
     private Task<ProfileApiToken>? _inflight;
     private volatile Failure? _failure;
@@ -131,6 +131,37 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
             {
                 _inflight = null;
             }
+        }
+    }
+
+    /// <summary>
+    /// The IMS access token itself, for the Adobe APIs called with it directly (Privacy Service): cached and refreshed like
+    /// the profile token, single-flight with it. <paramref name="forceRefresh"/> after a 401/403 asks IMS again unless
+    /// another caller already replaced the refused token.
+    /// </summary>
+    internal async ValueTask<ProfileApiToken> GetImsAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        var seen = _imsToken;
+        if (!forceRefresh && IsFresh(seen))
+        {
+            return seen!.Token;
+        }
+
+        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = _imsToken;
+            if (IsFresh(current) && (!forceRefresh || !string.Equals(current!.Value, seen?.Value, StringComparison.Ordinal)))
+            {
+                return current!.Token;
+            }
+
+            await GetImsTokenAsync(force: true, cancellationToken).ConfigureAwait(false);
+            return _imsToken!.Token;
+        }
+        finally
+        {
+            _refresh.Release();
         }
     }
 

@@ -18,6 +18,9 @@ internal sealed class ProfileApiEndpoint
     public static readonly ProfileApiEndpoint Ims = new("ims", "The IMS token request", ProfileApiInstruments.ImsActivityName, "target.ims", "Adobe IMS", AuthenticationStep.Ims, 40, "ImsTokenIssued", 41, "ImsTokenFailed");
     public static readonly ProfileApiEndpoint Admin = new("admin", "The Admin API token request", ProfileApiInstruments.AdminActivityName, "target.admin", "The Target Admin API", AuthenticationStep.AdminApi, 42, "AdminTokenAnswered", 43, "AdminTokenFailed");
 
+    public static readonly ProfileApiEndpoint Privacy = new("privacy", "The privacy job request", ProfileApiInstruments.PrivacyJobsActivityName, "target.privacy", "Adobe Privacy Service", AuthenticationStep.ProfileEndpoint, 50, "PrivacyJobsCreated", 51, "PrivacyJobsFailed");
+    public static readonly ProfileApiEndpoint PrivacyStatus = new("privacy_status", "The privacy job status request", ProfileApiInstruments.PrivacyStatusActivityName, "target.privacy_status", "Adobe Privacy Service", AuthenticationStep.ProfileEndpoint, 52, "PrivacyJobStatusRead", 53, "PrivacyJobStatusFailed");
+
     private ProfileApiEndpoint(string name, string what, string activityName, string tagPrefix, string server, AuthenticationStep step, int succeededId, string succeededName, int failedId, string failedName)
     {
         Name = name;
@@ -36,13 +39,13 @@ internal sealed class ProfileApiEndpoint
             title + " failed: {Reason}, status {StatusCode}, {Attempts} attempt(s), {ElapsedMilliseconds} ms, transient: {IsTransient}, account '{Account}'.");
     }
 
-    /// <summary>The <c>endpoint</c> tag: <c>update</c>, <c>fetch</c>, <c>bulk</c>, <c>bulk_status</c>, <c>ims</c>, <c>admin</c>.</summary>
+    /// <summary>The <c>endpoint</c> tag: <c>update</c>, <c>fetch</c>, <c>bulk</c>, <c>bulk_status</c>, <c>ims</c>, <c>admin</c>, <c>privacy</c>, <c>privacy_status</c>.</summary>
     public string Name { get; }
 
     /// <summary>How messages name the call: <c>The profile update</c>.</summary>
     public string What { get; }
 
-    /// <summary>Who answers, for messages: <c>Adobe Target</c>, <c>Adobe IMS</c>, <c>The Target Admin API</c>.</summary>
+    /// <summary>Who answers, for messages: <c>Adobe Target</c>, <c>Adobe IMS</c>, <c>The Target Admin API</c>, <c>Adobe Privacy Service</c>.</summary>
     public string Server { get; }
 
     public string ActivityName { get; }
