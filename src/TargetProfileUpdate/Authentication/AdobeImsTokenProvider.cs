@@ -42,6 +42,8 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     private volatile Cached? _profileToken;
     private Task<ProfileApiToken>? _inflight;
     private volatile Failure? _failure;
+    private Task? _imsInflight;
+    private volatile Failure? _imsFailure;
 
     public AdobeImsTokenProvider(AdobeImsOptions options, ProfileApiCall ims, ProfileApiCall admin, ILogger logger)
     {
@@ -147,8 +149,8 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
             return seen!.Token;
         }
 
-        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        Task refresh;
+        lock (_gate)
         {
             var current = _imsToken;
             if (IsFresh(current) && (!forceRefresh || !string.Equals(current!.Value, seen?.Value, StringComparison.Ordinal)))
@@ -156,12 +158,39 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
                 return current!.Token;
             }
 
-            await GetImsTokenAsync(force: true, cancellationToken).ConfigureAwait(false);
-            return _imsToken!.Token;
+            if (_imsFailure is { } failure && Now < failure.Until)
+            {
+                failure.Error.Throw();
+            }
+
+            refresh = _imsInflight ??= RefreshImsAsync();
+        }
+
+        await refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return _imsToken!.Token;
+    }
+
+    /// <summary>One IMS refresh shared by every caller of <see cref="GetImsAccessTokenAsync"/>, its failure remembered
+    /// for <see cref="FailedRefreshMemory"/> like the profile token's.</summary>
+    private async Task RefreshImsAsync()
+    {
+        await Task.Yield();
+        try
+        {
+            await GetImsTokenAsync(force: true, CancellationToken.None).ConfigureAwait(false);
+            _imsFailure = null;
+        }
+        catch (Exception ex)
+        {
+            _imsFailure = new Failure(ExceptionDispatchInfo.Capture(ex), Now + FailedRefreshMemory);
+            throw;
         }
         finally
         {
-            _refresh.Release();
+            lock (_gate)
+            {
+                _imsInflight = null;
+            }
         }
     }
 

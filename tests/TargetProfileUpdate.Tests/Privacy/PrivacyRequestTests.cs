@@ -151,7 +151,9 @@ public sealed class PrivacyRequestTests
         Assert.Equal(ProfileApiFailureReason.Authentication, ex.Reason);
         Assert.Equal((int)status, ex.StatusCode);
         Assert.Contains("Privacy Service API", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(2, service.Creates.Count());
+        // The forced refresh asked IMS again and got the same token back (this fake IMS always issues one token), so the
+        // refusal is final: no resend with the very token just refused (issue 19 item 4).
+        Assert.Single(service.Creates);
         Assert.Equal(2, service.Requests.Count(r => r.Url == FakePrivacyService.ImsTokenUrl));
     }
 
