@@ -39,7 +39,7 @@ namespace TargetProfileUpdate.Testing;
 /// Assert.Equal("gold", (await fake.GetProfileAsync(customer))!.Attributes["tier"].Value);
 /// </code>
 /// </example>
-public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetchClient
+public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetchClient, IProfileAttributeCatalog
 {
     private readonly object _gate = new();
     private readonly TimeProvider? _timeProvider;
@@ -48,6 +48,7 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
     private readonly List<ProfileUpdate> _dropped = [];
     private readonly List<ProfileId> _fetches = [];
     private readonly Dictionary<ProfileId, StoredProfile> _profiles = [];
+    private readonly HashSet<string> _catalogNames = new(StringComparer.Ordinal);
     private readonly Dictionary<ProfileId, Func<Exception>> _failuresById = [];
     private readonly Queue<Func<Exception>> _nextFailures = new();
     private readonly Queue<Func<Exception>> _nextFetchFailures = new();
@@ -386,6 +387,46 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
         }
 
         return Task.FromException<T>(exception);
+    }
+
+    /// <summary>
+    /// The tenant's attribute catalog as the fake knows it, like the emulator's: every attribute name of every profile it
+    /// holds (seeded, or set by an update it accepted), plus the names added with <see cref="AddCatalogNames"/>.
+    /// </summary>
+    /// <param name="cancellationToken">An already-canceled token gives a canceled task.</param>
+    /// <returns>A snapshot of the names.</returns>
+    public Task<IReadOnlySet<string>> GetAttributeNamesAsync(CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlySet<string>>(cancellationToken);
+        }
+
+        lock (_gate)
+        {
+            var names = new HashSet<string>(_catalogNames, StringComparer.Ordinal);
+            foreach (var profile in _profiles.Values)
+            {
+                names.UnionWith(profile.Attributes.Keys);
+            }
+
+            return Task.FromResult<IReadOnlySet<string>>(names);
+        }
+    }
+
+    /// <summary>Adds names to the catalog <see cref="GetAttributeNamesAsync"/> serves (attributes the tenant knows that no profile of the fake holds).</summary>
+    /// <param name="names">The names.</param>
+    /// <returns>This fake, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="names"/> is <see langword="null"/>.</exception>
+    public FakeProfileUpdateClient AddCatalogNames(params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        lock (_gate)
+        {
+            _catalogNames.UnionWith(names);
+        }
+
+        return this;
     }
 
     /// <summary>Creates the profile if needed and sets the attributes, stamped with the clock's time. Called under the lock.</summary>

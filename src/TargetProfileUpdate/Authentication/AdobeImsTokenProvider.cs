@@ -33,7 +33,7 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly byte[] _imsBody;
     private readonly Uri _adminUri;
-    private Cached? _imsToken;
+    private volatile Cached? _imsToken;
     private volatile Cached? _profileToken;
 
     public AdobeImsTokenProvider(AdobeImsOptions options, ProfileApiCall ims, ProfileApiCall admin, ILogger logger)
@@ -84,6 +84,37 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
                 Log.TokenRefreshFailed(_logger, ex.Step.ToString(), ex.StatusCode);
                 return current.Token;
             }
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    /// <summary>The IMS access token as a token provider, for the account's other Admin API calls (the attribute catalog):
+    /// cached and refreshed with the profile token's, one refresh at a time; a forced refresh (after the Admin API refused
+    /// it) is satisfied by any IMS token other than the refused one.</summary>
+    internal IProfileApiTokenProvider ImsAccessTokens => new ImsAccessTokenSource(this);
+
+    private async ValueTask<ProfileApiToken> GetImsAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        var seen = _imsToken;
+        if (!forceRefresh && IsFresh(seen))
+        {
+            return seen!.Token;
+        }
+
+        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = _imsToken;
+            if (IsFresh(current) && (!forceRefresh || !string.Equals(current!.Value, seen?.Value, StringComparison.Ordinal)))
+            {
+                return current!.Token;
+            }
+
+            await GetImsTokenAsync(force: true, cancellationToken).ConfigureAwait(false);
+            return _imsToken!.Token;
         }
         finally
         {
@@ -295,6 +326,13 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
         public void Record(ProfileApiInstruments instruments, string outcome, ProfileApiException? error, int attempts, double seconds)
         {
         }
+    }
+
+    /// <summary>The IMS access token, for a call that authorizes itself with it (the envelope adds the header).</summary>
+    private sealed class ImsAccessTokenSource(AdobeImsTokenProvider provider) : IProfileApiTokenProvider
+    {
+        public ValueTask<ProfileApiToken> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken = default) =>
+            provider.GetImsAccessTokenAsync(forceRefresh, cancellationToken);
     }
 
     /// <summary>A cached token, published as one reference so a reader never sees a value with another token's expiry.</summary>

@@ -26,6 +26,7 @@ internal sealed class TargetAccount : IDisposable
     private readonly Lazy<ProfileApiCall> _fetch;
     private readonly Lazy<ProfileApiCall> _bulk;
     private readonly Lazy<ProfileApiCall> _bulkStatus;
+    private readonly Lazy<ProfileApiCall?> _catalog;
 
     public TargetAccount(IServiceProvider services, string name)
     {
@@ -61,6 +62,9 @@ internal sealed class TargetAccount : IDisposable
         _fetch = new(() => CreateCall("fetch", null, null, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
         _bulk = new(() => CreateCall("bulk", BulkLimiter, null, TokenProvider, BulkResilience(Options.Resilience)), LazyThreadSafetyMode.ExecutionAndPublication);
         _bulkStatus = new(() => CreateCall("bulk-status", BulkLimiter, null, TokenProvider, Options.BulkStatusResilience), LazyThreadSafetyMode.ExecutionAndPublication);
+        _catalog = new(
+            () => TokenProvider is AdobeImsTokenProvider ims ? CreateCall("catalog", BulkLimiter, null, ims.ImsAccessTokens) : null,
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Adobe's documented limit of bulk and admin API calls per account: 50 per minute.</summary>
@@ -100,6 +104,10 @@ internal sealed class TargetAccount : IDisposable
 
     /// <summary>The call of bulk batch status polls: the account's bulk/admin limiter, with the short status timeouts.</summary>
     public ProfileApiCall BulkStatusCall => _bulkStatus.Value;
+
+    /// <summary>The call of the Admin API's attribute catalog, authorized by the account's IMS token (the account's bulk/admin
+    /// limiter); <see langword="null"/> when the account has no Adobe IMS credentials.</summary>
+    public ProfileApiCall? CatalogCall => _catalog.Value;
 
     /// <summary>
     /// Bulk calls carry up to 50 MB and Adobe answers 503 over its per-minute limit: the attempt gets at least 10 minutes,
@@ -150,6 +158,11 @@ internal sealed class TargetAccount : IDisposable
         if (_bulkStatus.IsValueCreated)
         {
             _bulkStatus.Value.Dispose();
+        }
+
+        if (_catalog.IsValueCreated)
+        {
+            _catalog.Value?.Dispose();
         }
 
         _pacer?.Dispose();

@@ -100,11 +100,13 @@ public static class TargetProfileUpdateServiceCollectionExtensions
         services.AddKeyedSingleton<IProfileUpdateClient>(name, (sp, _) => new ProfileUpdateClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
         services.AddKeyedSingleton<IProfileFetchClient>(name, (sp, _) => new ProfileFetchClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
         services.AddKeyedSingleton<IBulkProfileUpdateClient>(name, (sp, _) => new BulkProfileUpdateClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
+        services.AddKeyedSingleton<IProfileAttributeCatalog>(name, (sp, _) => new Contract.AdminAttributeCatalog(sp.GetRequiredKeyedService<TargetAccount>(name)));
         if (name.Length == 0)
         {
             services.TryAddSingleton<IProfileUpdateClient>(static sp => sp.GetRequiredKeyedService<IProfileUpdateClient>(Options.DefaultName));
             services.TryAddSingleton<IProfileFetchClient>(static sp => sp.GetRequiredKeyedService<IProfileFetchClient>(Options.DefaultName));
             services.TryAddSingleton<IBulkProfileUpdateClient>(static sp => sp.GetRequiredKeyedService<IBulkProfileUpdateClient>(Options.DefaultName));
+            services.TryAddSingleton<IProfileAttributeCatalog>(static sp => sp.GetRequiredKeyedService<IProfileAttributeCatalog>(Options.DefaultName));
         }
 
         var http = services.AddHttpClient(HttpClientNameFor(name));
