@@ -356,8 +356,8 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
     }
 
     /// <summary>
-    /// Forgets every recorded update, dropped update and fetch, every seeded or created profile, and every scripted failure.
-    /// <see cref="UpdateOnly"/> and <see cref="SuccessMessage"/> keep their values.
+    /// Forgets every recorded update, dropped update and fetch, every seeded or created profile, every name added with
+    /// <see cref="AddCatalogNames"/>, and every scripted failure. <see cref="UpdateOnly"/> and <see cref="SuccessMessage"/> keep their values.
     /// </summary>
     public void Reset()
     {
@@ -368,6 +368,7 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
             _dropped.Clear();
             _fetches.Clear();
             _profiles.Clear();
+            _catalogNames.Clear();
             _failuresById.Clear();
             _nextFailures.Clear();
             _nextFetchFailures.Clear();

@@ -146,9 +146,7 @@ public sealed class LintTests : IDisposable
     {
         // The embedded emulator's demo profiles hold loyaltyTier and favoriteColor.
         string path = _files.PathOf("typo.csv");
-        File.WriteAllText(path, "thirdPartyId,loyaltytier,favoriteColor
-demo-1,gold,blue
-");
+        File.WriteAllText(path, "thirdPartyId,loyaltytier,favoriteColor\ndemo-1,gold,blue\n");
 
         var result = await CliProcess.RunAsync(_files.Directory, ["lint", path, "--catalog", "--emulator"]);
 

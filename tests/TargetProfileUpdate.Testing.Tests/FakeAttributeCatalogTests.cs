@@ -8,7 +8,7 @@ public sealed class FakeAttributeCatalogTests
         var fake = new FakeProfileUpdateClient()
             .Seed(ProfileId.FromThirdPartyId("crm-1"), new Dictionary<string, string> { ["since"] = "2019" })
             .AddCatalogNames("country");
-        IProfileAttributeCatalog catalog = fake;
+        var catalog = Assert.IsAssignableFrom<IProfileAttributeCatalog>(fake);
 
         await fake.UpdateAsync(ProfileUpdate.ForThirdPartyId("crm-2").Set("loyaltyTier", "gold"));
 

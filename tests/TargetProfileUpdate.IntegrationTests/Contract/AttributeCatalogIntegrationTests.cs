@@ -56,7 +56,7 @@ public sealed class AttributeCatalogIntegrationTests
         var names = await rig.Services.GetRequiredService<IProfileAttributeCatalog>().GetAttributeNamesAsync();
         var linter = new ProfileAttributeLinter(ProfileLintMode.Warn, null, names);
 
-        var finding = Assert.Single(linter.Lint(ProfileUpdate.ForThirdPartyId("crm-1").Set("loyaltytier", "silver").Set("loyaltyTier", "gold")));
+        var finding = Assert.Single(linter.Lint(ProfileUpdate.ForThirdPartyId("crm-1").Set("loyaltytier", "silver")));
 
         Assert.Equal("TPU104", finding.RuleId);
         Assert.Equal("loyaltytier", finding.AttributeName);
