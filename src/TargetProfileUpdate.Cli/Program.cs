@@ -70,6 +70,7 @@ internal static class Program
         root.Subcommands.Add(FetchCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(BatchStatusCommand.Create());
+        root.Subcommands.Add(PrivacyCommand.Create());
         root.Subcommands.Add(LintCommand.Create());
         root.Subcommands.Add(EmulatorCommand());
         return root;

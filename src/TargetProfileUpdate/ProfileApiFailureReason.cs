@@ -60,4 +60,13 @@ public enum ProfileApiFailureReason
 
     /// <summary>Anything else: an unexpected exception ended the call (it is the inner exception). Not transient.</summary>
     Unexpected = 13,
+
+    /// <summary>Refused before sending: the profile is on the account's <see cref="ISuppressionList"/> (its data was erased
+    /// through Privacy Service; <see cref="ProfileSuppressedException"/>). Nothing was sent; not transient.</summary>
+    Suppressed = 14,
+
+    /// <summary>Refused before sending: the account's <see cref="ISuppressionList"/> could not be read (for example Redis is
+    /// unreachable), so the update was not sent, as it may be for an erased person. The list's error is the inner exception.
+    /// Transient.</summary>
+    SuppressionListUnavailable = 15,
 }

@@ -35,6 +35,11 @@ public static class Program
             return 0;
         }
 
+        if (args is [Suppression.SuppressionWorker.Command, string worker, string code, string connection0, string key, string secret, string id])
+        {
+            return await Suppression.SuppressionWorker.RunAsync(new Uri(worker), code, connection0, key, secret, id);
+        }
+
         if (args is [DeferWorkerCommand, string deferEmulator, string deferClientCode, string deferRedis, string deferPrefix, string deferCount])
         {
             return await Delivery.DeliveryWorkerProcess.DeferAndWaitAsync(new Uri(deferEmulator), deferClientCode, deferRedis, deferPrefix, Int(deferCount));

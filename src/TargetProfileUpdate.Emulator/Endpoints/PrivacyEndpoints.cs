@@ -96,7 +96,7 @@ internal static class PrivacyEndpoints
                     }
                 }
 
-                var job = new PrivacyJob
+                var job = new EmulatedPrivacyJob
                 {
                     JobId = Guid.NewGuid().ToString(),
                     RequestId = requestId,
@@ -305,7 +305,7 @@ internal static class PrivacyEndpoints
         };
     }
 
-    private static JsonObject Render(PrivacyJob job, DateTimeOffset now, HttpContext context)
+    private static JsonObject Render(EmulatedPrivacyJob job, DateTimeOffset now, HttpContext context)
     {
         bool complete = job.IsComplete(now);
         string status = !complete ? "processing" : job.Outcome == PrivacyOutcome.Error ? "error" : "complete";

@@ -12,16 +12,16 @@ internal sealed class PrivacyJobStore(TargetEmulatorOptions options)
     /// <summary>How long a job stays readable after it completed (Adobe: 30 days).</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
-    private readonly ConcurrentDictionary<string, PrivacyJob> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, EmulatedPrivacyJob> _jobs = new(StringComparer.Ordinal);
 
     public TimeSpan ProcessingDelay => options.PrivacyProcessingDelay;
 
-    public void Add(PrivacyJob job) => _jobs[job.JobId] = job;
+    public void Add(EmulatedPrivacyJob job) => _jobs[job.JobId] = job;
 
-    public PrivacyJob? Find(string jobId, DateTimeOffset now) =>
+    public EmulatedPrivacyJob? Find(string jobId, DateTimeOffset now) =>
         _jobs.TryGetValue(jobId, out var job) && now < job.CompleteAt + Retention ? job : null;
 
-    public IReadOnlyList<PrivacyJob> Snapshot() => _jobs.Values.OrderBy(j => j.CreatedAt).ThenBy(j => j.JobId, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<EmulatedPrivacyJob> Snapshot() => _jobs.Values.OrderBy(j => j.CreatedAt).ThenBy(j => j.JobId, StringComparer.Ordinal).ToList();
 
     public void Reset() => _jobs.Clear();
 }
@@ -46,7 +46,7 @@ internal enum PrivacyOutcome
 internal sealed record PrivacyUserId(string Namespace, string Value, string Type);
 
 /// <summary>One privacy job: one user and one action.</summary>
-internal sealed class PrivacyJob
+internal sealed class EmulatedPrivacyJob
 {
     public required string JobId { get; init; }
 

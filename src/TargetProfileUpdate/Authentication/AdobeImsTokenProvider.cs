@@ -91,12 +91,12 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
         }
     }
 
-    /// <summary>The IMS access token as a token provider, for the account's other Admin API calls (the attribute catalog):
-    /// cached and refreshed with the profile token's, one refresh at a time; a forced refresh (after the Admin API refused
-    /// it) is satisfied by any IMS token other than the refused one.</summary>
-    internal IProfileApiTokenProvider ImsAccessTokens => new ImsAccessTokenSource(this);
-
-    private async ValueTask<ProfileApiToken> GetImsAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    /// <summary>
+    /// The IMS access token itself, for the Adobe APIs called with it directly (Privacy Service): cached and refreshed like
+    /// the profile token, single-flight with it. <paramref name="forceRefresh"/> after a 401/403 asks IMS again unless
+    /// another caller already replaced the refused token.
+    /// </summary>
+    internal async ValueTask<ProfileApiToken> GetImsAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
         var seen = _imsToken;
         if (!forceRefresh && IsFresh(seen))
@@ -326,13 +326,6 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
         public void Record(ProfileApiInstruments instruments, string outcome, ProfileApiException? error, int attempts, double seconds)
         {
         }
-    }
-
-    /// <summary>The IMS access token, for a call that authorizes itself with it (the envelope adds the header).</summary>
-    private sealed class ImsAccessTokenSource(AdobeImsTokenProvider provider) : IProfileApiTokenProvider
-    {
-        public ValueTask<ProfileApiToken> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken = default) =>
-            provider.GetImsAccessTokenAsync(forceRefresh, cancellationToken);
     }
 
     /// <summary>A cached token, published as one reference so a reader never sees a value with another token's expiry.</summary>

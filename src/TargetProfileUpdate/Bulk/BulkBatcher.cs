@@ -76,6 +76,13 @@ internal sealed class BulkBatcher : IDisposable
         TooLarge,
     }
 
+    /// <summary>Gets or sets the account's suppression list: a row for a listed id is rejected
+    /// (<see cref="BulkRowRejection.SuppressedReason"/>) before it joins a batch.</summary>
+    public ISuppressionList? Suppression { get; init; }
+
+    /// <summary>Gets or sets what is called for each suppressed row (counting).</summary>
+    public Action? OnSuppressed { get; init; }
+
     /// <summary>Gets how many rows were taken from the source.</summary>
     public long RowsRead { get; private set; }
 
@@ -105,6 +112,13 @@ internal sealed class BulkBatcher : IDisposable
                 if (reason is not null)
                 {
                     _rejections.Add(new BulkRowRejection(index, update?.Id, reason));
+                    continue;
+                }
+
+                if (Suppression is { } suppression && await suppression.ContainsAsync(update!.Id, cancellationToken).ConfigureAwait(false))
+                {
+                    _rejections.Add(new BulkRowRejection(index, update.Id, BulkRowRejection.SuppressedReason));
+                    OnSuppressed?.Invoke();
                     continue;
                 }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using TargetProfileUpdate.Bulk;
 using TargetProfileUpdate.DependencyInjection;
 using TargetProfileUpdate.Diagnostics;
+using TargetProfileUpdate.Suppression;
 
 namespace TargetProfileUpdate;
 
@@ -67,7 +68,9 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
                 options,
                 (batch, ct) => _account.BulkCall.SendAsync<BulkSubmitRequest, BulkBatch>(new BulkSubmitRequest(batch, uri, version), ct),
                 cancellationToken,
-                _linter).ConfigureAwait(false);
+                _linter,
+                _account.Suppression,
+                OnSuppressed).ConfigureAwait(false);
             outcome = "accepted";
             if (activity is not null)
             {
@@ -93,4 +96,6 @@ public sealed class BulkProfileUpdateClient : IBulkProfileUpdateClient
             }
         }
     }
+
+    private void OnSuppressed() => SuppressionGuard.Record(_account.Telemetry, _account.SuppressionLogger, SuppressionGuard.BulkRow);
 }

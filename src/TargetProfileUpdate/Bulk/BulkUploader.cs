@@ -24,18 +24,18 @@ internal delegate ValueTask<BulkBatch> BulkBatchSubmitter(EncodedBatch batch, Ca
 /// </remarks>
 internal static class BulkUploader
 {
-    public static Task<BulkUploadResult> UploadAsync(IAsyncEnumerable<ProfileUpdate> updates, BulkUploadOptions? options, BulkBatchSubmitter submit, CancellationToken cancellationToken, ProfileAttributeLinter? linter = null)
+    public static Task<BulkUploadResult> UploadAsync(IAsyncEnumerable<ProfileUpdate> updates, BulkUploadOptions? options, BulkBatchSubmitter submit, CancellationToken cancellationToken, ProfileAttributeLinter? linter = null, ISuppressionList? suppression = null, Action? onSuppressed = null)
     {
         ArgumentNullException.ThrowIfNull(updates);
         ArgumentNullException.ThrowIfNull(submit);
         options ??= new BulkUploadOptions();
         options.Validate();
-        return RunAsync(updates, options.MaxRowsPerBatch, options.MaxBytesPerBatch, options.Progress, submit, linter, cancellationToken);
+        return RunAsync(new BulkBatcher(options.MaxRowsPerBatch, options.MaxBytesPerBatch, linter) { Suppression = suppression, OnSuppressed = onSuppressed }, updates, options.Progress, submit, cancellationToken);
     }
 
-    private static async Task<BulkUploadResult> RunAsync(IAsyncEnumerable<ProfileUpdate> updates, int maxRows, int maxBytes, IProgress<BulkUploadProgress>? progress, BulkBatchSubmitter submit, ProfileAttributeLinter? linter, CancellationToken cancellationToken)
+    private static async Task<BulkUploadResult> RunAsync(BulkBatcher batcher, IAsyncEnumerable<ProfileUpdate> updates, IProgress<BulkUploadProgress>? progress, BulkBatchSubmitter submit, CancellationToken cancellationToken)
     {
-        using var batcher = new BulkBatcher(maxRows, maxBytes, linter);
+        using var _ = batcher;
         var accepted = new List<BulkBatch>();
         long sent = 0;
         long bytes = 0;

@@ -11,6 +11,7 @@ internal static class OptionKeys
     public const string Resilience = Root + "Resilience:";
     public const string Quota = Root + "Quota:";
     public const string AdobeIms = Root + "AdobeIms:";
+    public const string Privacy = Root + "Privacy:";
 
     /// <summary>
     /// Why <c>[Range(typeof(TimeSpan), …)]</c> is trimming-safe here: the attribute is read only by the source-generated

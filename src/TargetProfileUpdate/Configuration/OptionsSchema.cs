@@ -34,7 +34,8 @@ internal sealed class OptionsSchema
         typeof(TargetProfileUpdateOptions),
         Build(typeof(AdobeImsOptions)),
         Build(typeof(ProfileApiResilienceOptions)),
-        Build(typeof(ProfileUpdateQuotaOptions)));
+        Build(typeof(ProfileUpdateQuotaOptions)),
+        Build(typeof(ProfilePrivacyOptions)));
 
     public Type Type { get; }
 

@@ -86,6 +86,11 @@ public sealed class TargetProfileUpdateOptions
     [ValidateObjectMembers]
     public ProfileUpdateQuotaOptions Quota { get; set; } = new();
 
+    /// <summary>Gets the Adobe Privacy Service settings (IMS org id, base address) and the suppression list's hash secret.</summary>
+    [Required(ErrorMessage = OptionKeys.Root + "Privacy must not be null.")]
+    [ValidateObjectMembers]
+    public ProfilePrivacyOptions Privacy { get; set; } = new();
+
     /// <summary>Gets the base address in effect: <see cref="BaseAddress"/> or the Adobe edge of <see cref="ClientCode"/>.</summary>
     /// <returns>The absolute base address, ending with <c>/</c>.</returns>
     public Uri GetEffectiveBaseAddress()
@@ -107,5 +112,5 @@ public sealed class TargetProfileUpdateOptions
     /// <returns>A summary that is safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, Linting = {Linting}, AttributeCatalogCacheDuration = {AttributeCatalogCacheDuration}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, BulkStatusResilience = {{ {BulkStatusResilience} }}, Quota = {{ {Quota} }}");
+        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, Linting = {Linting}, AttributeCatalogCacheDuration = {AttributeCatalogCacheDuration}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, BulkStatusResilience = {{ {BulkStatusResilience} }}, Quota = {{ {Quota} }}, Privacy = {{ {Privacy} }}");
 }

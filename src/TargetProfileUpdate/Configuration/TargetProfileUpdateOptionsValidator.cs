@@ -50,6 +50,11 @@ internal sealed class TargetProfileUpdateOptionsValidator : IValidateOptions<Tar
             ValidateIms(ims, failures);
         }
 
+        if (options.Privacy is { } privacy)
+        {
+            ValidatePrivacy(privacy, failures);
+        }
+
         if (failures.Count == 0 && options.Origin is not { Failures.Count: > 0 })
         {
             return ValidateOptionsResult.Success;
@@ -68,6 +73,32 @@ internal sealed class TargetProfileUpdateOptionsValidator : IValidateOptions<Tar
         }
 
         return ValidateOptionsResult.Fail(described);
+    }
+
+    private static void ValidatePrivacy(ProfilePrivacyOptions privacy, List<string> failures)
+    {
+        if (privacy.ImsOrgId is { } org && (string.IsNullOrWhiteSpace(org) || !org.EndsWith("@AdobeOrg", StringComparison.Ordinal) || !IsValidToken(org)))
+        {
+            failures.Add(OptionKeys.Privacy + "ImsOrgId must be your IMS organization id, ending with '@AdobeOrg' (Adobe Admin Console or Developer Console), without spaces.");
+        }
+
+        // A null address is the [Required] attribute's message.
+        if (privacy.BaseAddress is { } address)
+        {
+            if (CheckEndpoint(address, OptionKeys.Privacy + "BaseAddress") is { } failure)
+            {
+                failures.Add(failure);
+            }
+            else if (!string.IsNullOrEmpty(address.Query) || !string.IsNullOrEmpty(address.Fragment) || !string.IsNullOrEmpty(address.UserInfo))
+            {
+                failures.Add(OptionKeys.Privacy + "BaseAddress must not carry a query, a fragment or user info.");
+            }
+        }
+
+        if (privacy.HashSecret is { } secret && secret.Length < ProfilePrivacyOptions.MinHashSecretLength)
+        {
+            failures.Add(OptionKeys.Privacy + "HashSecret must be at least 32 characters (a random secret from a secret store), or unset for a random secret per process.");
+        }
     }
 
     /// <summary>

@@ -11,4 +11,6 @@ internal sealed class AccountComponents
     public Func<IServiceProvider, RateLimiter>? Quota { get; set; }
 
     public Func<IServiceProvider, RateLimiter>? BulkLimiter { get; set; }
+
+    public Func<IServiceProvider, ISuppressionList>? SuppressionList { get; set; }
 }

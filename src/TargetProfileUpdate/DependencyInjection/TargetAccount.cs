@@ -27,6 +27,7 @@ internal sealed class TargetAccount : IDisposable
     private readonly Lazy<ProfileApiCall> _bulk;
     private readonly Lazy<ProfileApiCall> _bulkStatus;
     private readonly Lazy<ProfileApiCall?> _catalog;
+    private readonly Lazy<ProfileApiCall> _privacy;
 
     public TargetAccount(IServiceProvider services, string name)
     {
@@ -51,19 +52,24 @@ internal sealed class TargetAccount : IDisposable
             BulkResilience(Options.Resilience).TotalTimeout,
             Time);
         _pacer = Options.Quota.RequestsPerSecond is { } rps ? new RequestPacer(rps, Time) : null;
+        ImsTokens = Options.AdobeIms.ClientId is { Length: > 0 }
+            ? new AdobeImsTokenProvider(Options.AdobeIms, CreateCall("ims", null, null, null), CreateCall("admin", BulkLimiter, null, null), LoggerFactory.CreateLogger<AdobeImsTokenProvider>())
+            : null;
         TokenProvider = components.TokenProvider?.Invoke(services)
-            ?? (Options.AdobeIms.ClientId is { Length: > 0 }
-                ? new AdobeImsTokenProvider(Options.AdobeIms, CreateCall("ims", null, null, null), CreateCall("admin", BulkLimiter, null, null), LoggerFactory.CreateLogger<AdobeImsTokenProvider>())
-                : new StaticTokenProvider(
-                    new PinnedAccountOptions(services.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>(), name, Options, LoggerFactory.CreateLogger("TargetProfileUpdate")),
-                    name));
+            ?? (IProfileApiTokenProvider?)ImsTokens
+            ?? new StaticTokenProvider(
+                new PinnedAccountOptions(services.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>(), name, Options, LoggerFactory.CreateLogger("TargetProfileUpdate")),
+                name);
+        Hasher = ProfileIdHasher.For(Options.Privacy);
+        Suppression = components.SuppressionList?.Invoke(services) ?? new InMemorySuppressionList(Hasher);
+        _privacy = new(() => CreateCall("privacy", null, null, ImsTokens is null ? null : new ImsAccessTokenProvider(ImsTokens)), LazyThreadSafetyMode.ExecutionAndPublication);
         BaseAddress = Options.GetEffectiveBaseAddress();
         _update = new(() => CreateCall("update", Quota, _pacer, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
         _fetch = new(() => CreateCall("fetch", null, null, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
         _bulk = new(() => CreateCall("bulk", BulkLimiter, null, TokenProvider, BulkResilience(Options.Resilience)), LazyThreadSafetyMode.ExecutionAndPublication);
         _bulkStatus = new(() => CreateCall("bulk-status", BulkLimiter, null, TokenProvider, Options.BulkStatusResilience), LazyThreadSafetyMode.ExecutionAndPublication);
         _catalog = new(
-            () => TokenProvider is AdobeImsTokenProvider ims ? CreateCall("catalog", BulkLimiter, null, ims.ImsAccessTokens) : null,
+            () => ImsTokens is null ? null : CreateCall("catalog", BulkLimiter, null, new ImsAccessTokenProvider(ImsTokens)),
             LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -109,6 +115,21 @@ internal sealed class TargetAccount : IDisposable
     /// limiter); <see langword="null"/> when the account has no Adobe IMS credentials.</summary>
     public ProfileApiCall? CatalogCall => _catalog.Value;
 
+    /// <summary>The IMS flow when the account has an IMS credential: its access token authenticates Privacy Service calls.</summary>
+    public AdobeImsTokenProvider? ImsTokens { get; }
+
+    /// <summary>The account's keyed hashes of ids (suppression list, privacy user keys).</summary>
+    public ProfileIdHasher Hasher { get; }
+
+    /// <summary>The account's suppression list: checked before every update, bulk row and deferred delivery.</summary>
+    public ISuppressionList Suppression { get; }
+
+    /// <summary>The logger of suppression refusals (shared by the update and bulk paths).</summary>
+    public ILogger SuppressionLogger => field ??= LoggerFactory.CreateLogger("TargetProfileUpdate.Suppression");
+
+    /// <summary>The call of Adobe Privacy Service (job requests and job status): its own pipeline and circuit breaker, with the account's IMS access token.</summary>
+    public ProfileApiCall PrivacyCall => _privacy.Value;
+
     /// <summary>
     /// Bulk calls carry up to 50 MB and Adobe answers 503 over its per-minute limit: the attempt gets at least 10 minutes,
     /// the whole call at least 30, and a <c>Retry-After</c> of up to 2 minutes is waited for; the rest is the account's.
@@ -153,6 +174,11 @@ internal sealed class TargetAccount : IDisposable
         if (_bulk.IsValueCreated)
         {
             _bulk.Value.Dispose();
+        }
+
+        if (_privacy.IsValueCreated)
+        {
+            _privacy.Value.Dispose();
         }
 
         if (_bulkStatus.IsValueCreated)

@@ -89,6 +89,22 @@ public sealed class TargetProfileUpdateBuilder
     }
 
     /// <summary>
+    /// Uses the list the factory returns (called once per account) as the account's suppression list instead of the
+    /// in-memory <see cref="InMemorySuppressionList"/>: every update, bulk row and deferred delivery of the account is checked
+    /// against it before anything is sent, and deletion requests add their ids to it. <c>UseRedisSuppressionList</c>
+    /// (package <c>TargetProfileUpdate.Redis</c>) shares one list between instances.
+    /// </summary>
+    /// <param name="factory">Creates the list.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="factory"/> is <see langword="null"/>.</exception>
+    public TargetProfileUpdateBuilder UseSuppressionList(Func<IServiceProvider, ISuppressionList> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.Configure<AccountComponents>(Name, c => c.SuppressionList = factory);
+        return this;
+    }
+
+    /// <summary>
     /// Turns on delivery assurance for the account: updates for profiles that do not exist yet are deferred (held and sent
     /// once they exist) or rejected, and a sample of accepted updates is read back (see <see cref="ProfileDeliveryOptions"/>
     /// and docs/delivery.md). Deferred updates wait in an in-memory store unless another is registered (for example

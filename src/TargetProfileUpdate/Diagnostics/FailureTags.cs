@@ -20,6 +20,8 @@ internal static class FailureTags
         ProfileApiFailureReason.Authentication => "authentication",
         ProfileApiFailureReason.Disposed => "disposed",
         ProfileApiFailureReason.ForeignOrigin => "foreign_origin",
+        ProfileApiFailureReason.Suppressed => "suppressed",
+        ProfileApiFailureReason.SuppressionListUnavailable => "suppression_unavailable",
         _ => "unexpected",
     };
 }

@@ -20,6 +20,9 @@ internal sealed class ProfileApiInstruments
     public const string ImsActivityName = "TargetProfileUpdate.ImsToken";
     public const string AdminActivityName = "TargetProfileUpdate.AdminToken";
     public const string CatalogActivityName = "TargetProfileUpdate.AttributeCatalog";
+    public const string PrivacyRequestActivityName = "TargetProfileUpdate.PrivacyRequest";
+    public const string PrivacyJobsActivityName = "TargetProfileUpdate.PrivacyJobs";
+    public const string PrivacyStatusActivityName = "TargetProfileUpdate.PrivacyStatus";
 
     public static readonly ActivitySource ActivitySource = new(ProfileApiTelemetry.ActivitySourceName, typeof(ProfileApiInstruments).Assembly.GetName().Version?.ToString());
 
@@ -41,6 +44,8 @@ internal sealed class ProfileApiInstruments
         BulkRowsSent = Meter.CreateCounter<long>("target.profile_bulk.rows_sent", "{row}", "Rows in accepted bulk batches.");
         BulkRowsRejected = Meter.CreateCounter<long>("target.profile_bulk.rows_rejected", "{row}", "Rows rejected before sending (mixed id kinds, bad ids, no attributes, oversize).");
         BulkBytes = Meter.CreateCounter<long>("target.profile_bulk.bytes", "By", "Bytes of CSV in accepted bulk batches.");
+        PrivacyJobs = Meter.CreateCounter<long>("target.privacy.jobs", "{job}", "Privacy Service jobs created, by action (delete or access).");
+        Suppressed = Meter.CreateCounter<long>("target.profile.suppressed", "{update}", "Updates, bulk rows and deliveries refused before sending because their profile is on the suppression list, by source.");
         BulkRetries = Meter.CreateCounter<long>("target.profile_bulk.retries", "{attempt}", "Bulk submissions sent again (503 over the per-minute limit, and other transient failures).");
     }
 
@@ -77,6 +82,10 @@ internal sealed class ProfileApiInstruments
     public Counter<long> BulkBytes { get; }
 
     public Counter<long> BulkRetries { get; }
+
+    public Counter<long> PrivacyJobs { get; }
+
+    public Counter<long> Suppressed { get; }
 
     /// <summary>A coarse size class for tags: never the exact size of one person's update.</summary>
     public static string SizeBucket(int bytes) => bytes switch

@@ -22,6 +22,9 @@ internal sealed class ProfileApiEndpoint
     /// other failure an ordinary one (it is not a token endpoint).</summary>
     public static readonly ProfileApiEndpoint Catalog = new("catalog", "The attribute catalog request", ProfileApiInstruments.CatalogActivityName, "target.catalog", "The Target Admin API", AuthenticationStep.AdminApi, 44, "AttributeCatalogRead", 45, "AttributeCatalogFailed", tokenEndpoint: false);
 
+    public static readonly ProfileApiEndpoint Privacy = new("privacy", "The privacy job request", ProfileApiInstruments.PrivacyJobsActivityName, "target.privacy", "Adobe Privacy Service", AuthenticationStep.ProfileEndpoint, 50, "PrivacyJobsCreated", 51, "PrivacyJobsFailed");
+    public static readonly ProfileApiEndpoint PrivacyStatus = new("privacy_status", "The privacy job status request", ProfileApiInstruments.PrivacyStatusActivityName, "target.privacy_status", "Adobe Privacy Service", AuthenticationStep.ProfileEndpoint, 52, "PrivacyJobStatusRead", 53, "PrivacyJobStatusFailed");
+
     private ProfileApiEndpoint(string name, string what, string activityName, string tagPrefix, string server, AuthenticationStep step, int succeededId, string succeededName, int failedId, string failedName, bool? tokenEndpoint = null)
     {
         IsTokenEndpoint = tokenEndpoint ?? step != AuthenticationStep.ProfileEndpoint;
@@ -41,13 +44,13 @@ internal sealed class ProfileApiEndpoint
             title + " failed: {Reason}, status {StatusCode}, {Attempts} attempt(s), {ElapsedMilliseconds} ms, transient: {IsTransient}, account '{Account}'.");
     }
 
-    /// <summary>The <c>endpoint</c> tag: <c>update</c>, <c>fetch</c>, <c>bulk</c>, <c>bulk_status</c>, <c>ims</c>, <c>admin</c>.</summary>
+    /// <summary>The <c>endpoint</c> tag: <c>update</c>, <c>fetch</c>, <c>bulk</c>, <c>bulk_status</c>, <c>ims</c>, <c>admin</c>, <c>privacy</c>, <c>privacy_status</c>.</summary>
     public string Name { get; }
 
     /// <summary>How messages name the call: <c>The profile update</c>.</summary>
     public string What { get; }
 
-    /// <summary>Who answers, for messages: <c>Adobe Target</c>, <c>Adobe IMS</c>, <c>The Target Admin API</c>.</summary>
+    /// <summary>Who answers, for messages: <c>Adobe Target</c>, <c>Adobe IMS</c>, <c>The Target Admin API</c>, <c>Adobe Privacy Service</c>.</summary>
     public string Server { get; }
 
     public string ActivityName { get; }

@@ -11,6 +11,7 @@ using TargetProfileUpdate.DependencyInjection;
 using TargetProfileUpdate.Diagnostics;
 using TargetProfileUpdate.Encoding;
 using TargetProfileUpdate.Update;
+using TargetProfileUpdate.Suppression;
 
 namespace TargetProfileUpdate;
 
@@ -95,6 +96,15 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
             return Task.FromCanceled<ProfileUpdateResult>(cancellationToken);
         }
 
+        // Refused before anything is sent when the id is suppressed; an empty in-memory list answers synchronously, with no hashing.
+#pragma warning disable CA2012 // Consumed once: read synchronously when already completed, otherwise awaited (once) by the slow path.
+        var suppressed = _account.Suppression.ContainsAsync(update.Id, cancellationToken);
+        if (!suppressed.IsCompletedSuccessfully || suppressed.Result)
+        {
+            return UpdateUnlessSuppressedAsync(update, suppressed, cancellationToken);
+        }
+#pragma warning restore CA2012
+
         ProfileUpdateRequest request;
         try
         {
@@ -107,6 +117,36 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
 
         // The envelope runs on a pooled state machine; only the Task the interface promises is allocated.
         return _account.UpdateCall.SendAsync<ProfileUpdateRequest, ProfileUpdateResult>(request, cancellationToken).AsTask();
+    }
+
+    /// <summary>The slow path: the suppression list answered asynchronously, or said the id is suppressed.</summary>
+    private async Task<ProfileUpdateResult> UpdateUnlessSuppressedAsync(ProfileUpdate update, ValueTask<bool> check, CancellationToken cancellationToken)
+    {
+        bool suppressed;
+        try
+        {
+            suppressed = await check.ConfigureAwait(false);
+        }
+        catch (ProfileApiException ex) when (ex.Reason == ProfileApiFailureReason.SuppressionListUnavailable)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Fail closed: an update is never sent to a person who may have been erased. The list's own exception is not
+            // kept: its message may name the stored hash.
+            throw new ProfileApiException(ProfileApiFailureReason.SuppressionListUnavailable,
+                "The suppression list could not be read (" + ex.GetType().Name + "), so the update was not sent (it may be for an erased person). Try again when the list is reachable.",
+                statusCode: null, responseBody: null, attempts: 0, isTransient: true, innerException: null);
+        }
+
+        if (suppressed)
+        {
+            SuppressionGuard.Record(_account.Telemetry, _account.SuppressionLogger, SuppressionGuard.Update);
+            throw new ProfileSuppressedException();
+        }
+
+        return await _account.UpdateCall.SendAsync<ProfileUpdateRequest, ProfileUpdateResult>(Prepare(update), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Marks the client disposed (calls in flight end with a non-transient exception whose inner exception is

@@ -55,6 +55,10 @@ public sealed class OptionsBindingTests
         ["TargetProfileUpdate:Quota:PermitLimit"] = "5000",
         ["TargetProfileUpdate:Quota:Window"] = "01:00:00",
         ["TargetProfileUpdate:Quota:RequestsPerSecond"] = "12.5",
+        ["TargetProfileUpdate:Privacy:ImsOrgId"] = "ABC123@AdobeOrg",
+        ["TargetProfileUpdate:Privacy:BaseAddress"] = "http://localhost:6000/",
+        ["TargetProfileUpdate:Privacy:HashSecret"] = "0123456789abcdef0123456789abcdef",
+        ["TargetProfileUpdate:Privacy:SuppressOnDeletion"] = "false",
     };
 
     private static TargetProfileUpdateOptions Bind(Dictionary<string, string?> values, string? name = null)
@@ -132,6 +136,12 @@ public sealed class OptionsBindingTests
         Assert.Equal(5000, q.PermitLimit);
         Assert.Equal(TimeSpan.FromHours(1), q.Window);
         Assert.Equal(12.5, q.RequestsPerSecond);
+
+        var p = o.Privacy;
+        Assert.Equal("ABC123@AdobeOrg", p.ImsOrgId);
+        Assert.Equal(new Uri("http://localhost:6000/"), p.BaseAddress);
+        Assert.Equal("0123456789abcdef0123456789abcdef", p.HashSecret);
+        Assert.False(p.SuppressOnDeletion);
     }
 
     [Fact]

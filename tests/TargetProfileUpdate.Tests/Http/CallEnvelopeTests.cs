@@ -9,7 +9,7 @@ namespace TargetProfileUpdate.Tests.Http;
 
 /// <summary>
 /// The one call envelope, endpoint by endpoint (update, fetch, bulk upload, bulk status, IMS, Admin API token, attribute
-/// catalog): a final 403 is a
+/// catalog, Privacy Service jobs and job status): a final 403 is a
 /// <see cref="ProfileApiAuthenticationException"/> naming the step, a run of 503s gives the reason and the attempts, a
 /// timeout reports the call's real elapsed time and which limit ended it, and the caller's cancellation propagates.
 /// </summary>
@@ -24,6 +24,8 @@ public sealed partial class CallEnvelopeTests
         Ims,
         Admin,
         Catalog,
+        PrivacyJobs,
+        PrivacyStatus,
     }
 
     public static TheoryData<Endpoint> Endpoints => new(Enum.GetValues<Endpoint>());
@@ -110,8 +112,10 @@ public sealed partial class CallEnvelopeTests
         {
             o.Resilience.AttemptTimeout = TimeSpan.FromSeconds(1);
             o.Resilience.TotalTimeout = TimeSpan.FromSeconds(2.5);
-            if (endpoint is Endpoint.Ims or Endpoint.Admin or Endpoint.Catalog)
+            if (endpoint is Endpoint.Ims or Endpoint.Admin or Endpoint.Catalog or Endpoint.PrivacyJobs or Endpoint.PrivacyStatus)
             {
+                o.Privacy.ImsOrgId = "0123456789ABCDEF01234567@AdobeOrg";
+                o.Privacy.BaseAddress = new Uri("https://platform.example.com/");
                 o.AdobeIms.ClientId = "client-1";
                 o.AdobeIms.ClientSecret = "secret-1";
                 o.AdobeIms.Scopes = "openid";
@@ -130,6 +134,8 @@ public sealed partial class CallEnvelopeTests
             Endpoint.Catalog => services.GetRequiredService<IProfileAttributeCatalog>().GetAttributeNamesAsync(cancellationToken),
             Endpoint.Fetch => services.GetRequiredService<IProfileFetchClient>().GetProfileAsync(ProfileId.FromThirdPartyId("crm-1"), cancellationToken),
             Endpoint.BulkUpload => services.GetRequiredService<IBulkProfileUpdateClient>().UploadAsync([update], null, cancellationToken),
+            Endpoint.PrivacyJobs => services.GetRequiredService<IProfilePrivacyClient>().RequestDeletionAsync(ProfileId.FromThirdPartyId("crm-1"), PrivacyRegulation.Gdpr, cancellationToken),
+            Endpoint.PrivacyStatus => services.GetRequiredService<IProfilePrivacyClient>().GetJobStatusAsync("job-1", cancellationToken),
             Endpoint.BulkStatus => services.GetRequiredService<IBulkProfileUpdateClient>().GetStatusAsync(
                 new BulkBatch("b1", new Uri("https://demo.tt.omtrdc.net/m2/demo/v2/profile/batchStatus?batchId=b1"), 0, 1, 10, BulkApiVersion.V2), cancellationToken),
             _ => services.GetRequiredService<IProfileUpdateClient>().UpdateAsync(update, cancellationToken),
