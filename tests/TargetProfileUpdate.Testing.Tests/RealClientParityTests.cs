@@ -347,6 +347,43 @@ public sealed class RealClientParityTests
         Assert.Empty(fake.Batches);
     }
 
+    [Fact]
+    public async Task GetAttributeNamesAsync_SeededAndUpdatedProfiles_TheFakeListsTheNamesTheAdminApiLists()
+    {
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions
+        {
+            PropagationDelay = TimeSpan.Zero,
+            ImsClientId = "parity-client",
+            ImsClientSecret = "parity-secret",
+        });
+        var services = new ServiceCollection();
+        services.AddTargetProfileUpdate(o =>
+        {
+            o.ClientCode = emulator.ClientCode;
+            o.BaseAddress = emulator.BaseAddress;
+            o.AdobeIms.ClientId = "parity-client";
+            o.AdobeIms.ClientSecret = "parity-secret";
+            o.AdobeIms.Scopes = "openid,AdobeID,target_sdk";
+            o.AdobeIms.Tenant = emulator.ClientCode;
+            o.AdobeIms.ImsTokenEndpoint = new Uri(emulator.BaseAddress, "ims/token/v3");
+            o.AdobeIms.AdminApiBaseAddress = emulator.BaseAddress;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var fake = new FakeProfileUpdateClient();
+        var seeded = new Dictionary<string, string> { ["loyaltyTier"] = "gold", ["entity.id"] = "sku-1" };
+        emulator.SeedProfile(thirdPartyId: ThirdPartyId, attributes: seeded);
+        fake.Seed(ProfileId.FromThirdPartyId(ThirdPartyId), seeded);
+        var update = ProfileUpdate.ForThirdPartyId(ThirdPartyId).Set("favoriteColor", "blue").Set("visits", 3);
+
+        await provider.GetRequiredService<IProfileUpdateClient>().UpdateAsync(update);
+        await fake.UpdateAsync(update);
+        var expected = await provider.GetRequiredService<IProfileAttributeCatalog>().GetAttributeNamesAsync();
+        var actual = await fake.GetAttributeNamesAsync();
+
+        Assert.Equal(["entity.id", "favoriteColor", "loyaltyTier", "visits"], expected.Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
+    }
+
     private static Task<TargetEmulator> StartEmulatorAsync() =>
         TargetEmulator.StartAsync(new TargetEmulatorOptions { BatchProcessingDelay = TimeSpan.Zero, PropagationDelay = TimeSpan.Zero });
 
