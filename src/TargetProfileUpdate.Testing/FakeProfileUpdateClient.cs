@@ -39,7 +39,7 @@ namespace TargetProfileUpdate.Testing;
 /// Assert.Equal("gold", (await fake.GetProfileAsync(customer))!.Attributes["tier"].Value);
 /// </code>
 /// </example>
-public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetchClient
+public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetchClient, IProfileAttributeCatalog
 {
     private readonly object _gate = new();
     private readonly TimeProvider? _timeProvider;
@@ -48,6 +48,7 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
     private readonly List<ProfileUpdate> _dropped = [];
     private readonly List<ProfileId> _fetches = [];
     private readonly Dictionary<ProfileId, StoredProfile> _profiles = [];
+    private readonly HashSet<string> _catalogNames = new(StringComparer.Ordinal);
     private readonly Dictionary<ProfileId, Func<Exception>> _failuresById = [];
     private readonly Queue<Func<Exception>> _nextFailures = new();
     private readonly Queue<Func<Exception>> _nextFetchFailures = new();
@@ -355,8 +356,8 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
     }
 
     /// <summary>
-    /// Forgets every recorded update, dropped update and fetch, every seeded or created profile, and every scripted failure.
-    /// <see cref="UpdateOnly"/> and <see cref="SuccessMessage"/> keep their values.
+    /// Forgets every recorded update, dropped update and fetch, every seeded or created profile, every name added with
+    /// <see cref="AddCatalogNames"/>, and every scripted failure. <see cref="UpdateOnly"/> and <see cref="SuccessMessage"/> keep their values.
     /// </summary>
     public void Reset()
     {
@@ -367,6 +368,7 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
             _dropped.Clear();
             _fetches.Clear();
             _profiles.Clear();
+            _catalogNames.Clear();
             _failuresById.Clear();
             _nextFailures.Clear();
             _nextFetchFailures.Clear();
@@ -386,6 +388,46 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
         }
 
         return Task.FromException<T>(exception);
+    }
+
+    /// <summary>
+    /// The tenant's attribute catalog as the fake knows it, like the emulator's: every attribute name of every profile it
+    /// holds (seeded, or set by an update it accepted), plus the names added with <see cref="AddCatalogNames"/>.
+    /// </summary>
+    /// <param name="cancellationToken">An already-canceled token gives a canceled task.</param>
+    /// <returns>A snapshot of the names.</returns>
+    public Task<IReadOnlySet<string>> GetAttributeNamesAsync(CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlySet<string>>(cancellationToken);
+        }
+
+        lock (_gate)
+        {
+            var names = new HashSet<string>(_catalogNames, StringComparer.Ordinal);
+            foreach (var profile in _profiles.Values)
+            {
+                names.UnionWith(profile.Attributes.Keys);
+            }
+
+            return Task.FromResult<IReadOnlySet<string>>(names);
+        }
+    }
+
+    /// <summary>Adds names to the catalog <see cref="GetAttributeNamesAsync"/> serves (attributes the tenant knows that no profile of the fake holds).</summary>
+    /// <param name="names">The names.</param>
+    /// <returns>This fake, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="names"/> is <see langword="null"/>.</exception>
+    public FakeProfileUpdateClient AddCatalogNames(params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        lock (_gate)
+        {
+            _catalogNames.UnionWith(names);
+        }
+
+        return this;
     }
 
     /// <summary>Creates the profile if needed and sets the attributes, stamped with the clock's time. Called under the lock.</summary>

@@ -139,4 +139,71 @@ public sealed class LintTests : IDisposable
         Assert.Contains("warning: line 2, column 3: TPU101 warning", result.Error, StringComparison.Ordinal);
         Assert.Equal(2, emulator.GetRequests().Count);
     }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task LintCatalog_OnTheEmbeddedEmulator_FlagsAnUnknownColumnWithTheTenantsName()
+    {
+        // The embedded emulator's demo profiles hold loyaltyTier and favoriteColor.
+        string path = _files.PathOf("typo.csv");
+        File.WriteAllText(path, "thirdPartyId,loyaltytier,favoriteColor\ndemo-1,gold,blue\n");
+
+        var result = await CliProcess.RunAsync(_files.Directory, ["lint", path, "--catalog", "--emulator"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string[] lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("line 1, column 2: TPU104 warning", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("did you mean `loyaltyTier`?", lines[0], StringComparison.Ordinal);
+        Assert.Equal("0 error(s), 1 warning(s) in typo.csv.", lines[1]);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task LintCatalog_WithTheEnvironmentsImsCredential_ReadsTheTenantsAttributesFromTheAdminApi()
+    {
+        await using var emulator = await TestFiles.StartEmulatorAsync(0, o =>
+        {
+            o.ImsClientId = "cli-client";
+            o.ImsClientSecret = "cli-SECRET";
+            o.Tenant = "clitenant";
+        });
+        emulator.SeedProfile(thirdPartyId: "crm-0", attributes: new Dictionary<string, string> { ["loyaltyTier"] = "gold", ["country"] = "FR" });
+        string path = _files.PathOf("typo.csv");
+        File.WriteAllText(path, "thirdPartyId,loyaltyTeir,country,brandNew\ncrm-0,gold,FR,x\n");
+        var environment = new Dictionary<string, string>
+        {
+            ["TARGET_IMS_CLIENT_ID"] = "cli-client",
+            ["TARGET_IMS_CLIENT_SECRET"] = "cli-SECRET",
+            ["TARGET_IMS_SCOPES"] = "openid,AdobeID,target_sdk",
+            ["TARGET_TENANT"] = "clitenant",
+            ["TARGET_IMS_TOKEN_ENDPOINT"] = new Uri(emulator.BaseAddress, "ims/token/v3").ToString(),
+            ["TARGET_ADMIN_API_BASE_ADDRESS"] = emulator.BaseAddress.ToString(),
+        };
+
+        var result = await CliProcess.RunAsync(_files.Directory, environment, [.. TestFiles.Target(emulator), "lint", path, "--catalog"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("line 1, column 2: TPU104 warning", result.Out, StringComparison.Ordinal);
+        Assert.Contains("did you mean `loyaltyTier`?", result.Out, StringComparison.Ordinal);
+        Assert.Contains("line 1, column 4: TPU104 warning", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("column 3:", result.Out, StringComparison.Ordinal);
+        Assert.Single(emulator.GetRequests(), r => r.Path == "/clitenant/target/profileattributes/mbox");
+        Assert.DoesNotContain("cli-SECRET", result.Out + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task LintCatalog_WithoutImsCredentials_Exits2NamingTheVariables()
+    {
+        await using var emulator = await TestFiles.StartEmulatorAsync(0);
+        string path = _files.PathOf("plain.csv");
+        File.WriteAllText(path, "thirdPartyId,tier\ncrm-0,gold\n");
+
+        var result = await CliProcess.RunAsync(_files.Directory, [.. TestFiles.Target(emulator), "lint", path, "--catalog"]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("TARGET_IMS_CLIENT_ID", result.Error, StringComparison.Ordinal);
+        Assert.Empty(emulator.GetRequests());
+    }
 }

@@ -93,7 +93,7 @@ internal static class LintCommand
 
     private static async Task<IEnumerable<string>> CatalogNamesAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var session = await Hosting.TargetSession.OpenAsync(parseResult, null, cancellationToken).ConfigureAwait(false);
+        var session = await Hosting.TargetSession.OpenAsync(parseResult, null, cancellationToken, adminApi: true).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
         {
             try
@@ -103,6 +103,11 @@ internal static class LintCommand
             catch (ProfileApiException ex)
             {
                 throw new UsageException("the tenant's attribute catalog could not be read: " + ErrorText.Describe(ex), ex);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // No IMS credentials: the message names the settings; the CLI's variables are named in --catalog's help.
+                throw new UsageException("--catalog needs the Admin API: set TARGET_IMS_CLIENT_ID, TARGET_IMS_CLIENT_SECRET, TARGET_IMS_SCOPES and TARGET_TENANT, or use --emulator. (" + ex.Message + ")", ex);
             }
         }
     }

@@ -28,11 +28,27 @@ internal static class EmulatorHost
     public static Task<int> RunStandaloneAsync(string[] args) =>
         TargetEmulatorCommandLine.RunAsync(args, "target-profile emulator", Console.Out, Console.Error);
 
+    /// <summary>The client id of the embedded emulator's IMS, for commands that call its Admin API (<c>lint --catalog</c>).</summary>
+    public const string DemoImsClientId = "target-profile-emulator";
+
+    /// <summary>The client secret of the embedded emulator's IMS (a demo value: the emulator is local and lives for one command).</summary>
+    public const string DemoImsClientSecret = "target-profile-emulator-secret";
+
     /// <summary>Starts an in-process emulator on a free loopback port, seeded with <see cref="DemoProfiles"/>.</summary>
-    public static async Task<TargetEmulator> StartEmbeddedAsync(string clientCode, CancellationToken cancellationToken)
+    /// <param name="clientCode">The client code (also the Admin API's tenant).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="adminApi">Whether its IMS and Admin API accept <see cref="DemoImsClientId"/> (its profile endpoints then
+    /// require the profile token, as Adobe's do with authentication on).</param>
+    public static async Task<TargetEmulator> StartEmbeddedAsync(string clientCode, CancellationToken cancellationToken, bool adminApi = false)
     {
         // The embedded emulator lives for one command: delays would only make that command wait, so they are zero here.
         var options = new TargetEmulatorOptions { ClientCode = clientCode, PropagationDelay = TimeSpan.Zero, BatchProcessingDelay = TimeSpan.Zero };
+        if (adminApi)
+        {
+            options.ImsClientId = DemoImsClientId;
+            options.ImsClientSecret = DemoImsClientSecret;
+        }
+
         foreach (var seed in DemoProfiles)
         {
             options.Profiles.Add(seed);

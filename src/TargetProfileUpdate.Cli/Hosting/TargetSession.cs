@@ -55,7 +55,9 @@ internal sealed class TargetSession : IAsyncDisposable
     /// <param name="cancellationToken">Cancels starting the embedded emulator.</param>
     /// <param name="fallbackClientCode">The client code to use when neither the option nor the environment gives one
     /// (<c>batch-status</c> reads it from the status URL).</param>
-    public static async Task<TargetSession> OpenAsync(ParseResult parseResult, Action<TargetProfileUpdateOptions>? tune, CancellationToken cancellationToken, string? fallbackClientCode = null)
+    /// <param name="adminApi">Whether the command calls the Admin API (<c>lint --catalog</c>): the embedded emulator then
+    /// runs its IMS and Admin API with a demo credential, and the session uses it.</param>
+    public static async Task<TargetSession> OpenAsync(ParseResult parseResult, Action<TargetProfileUpdateOptions>? tune, CancellationToken cancellationToken, string? fallbackClientCode = null, bool adminApi = false)
     {
         // The options are bound from configuration, as a service binds them: the environment's TargetProfileUpdate__* settings
         // (any SDK option, for example TargetProfileUpdate__Resilience__MaxRetryAttempts=5), then the CLI's own variables and
@@ -79,9 +81,19 @@ internal sealed class TargetSession : IAsyncDisposable
             }
 
             // The embedded emulator needs no credentials: none from the environment are sent to it.
-            emulator = await EmulatorHost.StartEmbeddedAsync(clientCode, cancellationToken).ConfigureAwait(false);
+            emulator = await EmulatorHost.StartEmbeddedAsync(clientCode, cancellationToken, adminApi).ConfigureAwait(false);
             baseAddress = emulator.BaseAddress;
             useEnvironment = false;
+            if (adminApi)
+            {
+                // The embedded emulator's own demo credential, never one from the environment.
+                Set(values, "AdobeIms:ClientId", EmulatorHost.DemoImsClientId);
+                Set(values, "AdobeIms:ClientSecret", EmulatorHost.DemoImsClientSecret);
+                Set(values, "AdobeIms:Scopes", "openid,AdobeID,target_sdk");
+                Set(values, "AdobeIms:Tenant", clientCode);
+                Set(values, "AdobeIms:ImsTokenEndpoint", new Uri(emulator.BaseAddress, "ims/token/v3").OriginalString);
+                Set(values, "AdobeIms:AdminApiBaseAddress", emulator.BaseAddress.OriginalString);
+            }
         }
         else
         {

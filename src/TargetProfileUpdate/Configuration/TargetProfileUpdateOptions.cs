@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using TargetProfileUpdate.Configuration;
@@ -53,6 +54,14 @@ public sealed class TargetProfileUpdateOptions
     [EnumDataType(typeof(ProfileLintMode), ErrorMessage = OptionKeys.Root + "Linting must be Warn, Strict or Off.")]
     public ProfileLintMode Linting { get; set; } = ProfileLintMode.Warn;
 
+    /// <summary>Gets or sets how long <see cref="IProfileAttributeCatalog"/> keeps the tenant's attribute names before it asks
+    /// the Admin API again (each call counts against the 50 admin and bulk calls per minute). Default: 15 minutes; 1 second
+    /// to 1 day.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = OptionKeys.TimeSpanRangeIsSourceGenerated)]
+    [Range(typeof(TimeSpan), "00:00:01", OptionKeys.OneDay, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = OptionKeys.Root + "AttributeCatalogCacheDuration must be from 1 second to 1 day.")]
+    public TimeSpan AttributeCatalogCacheDuration { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Gets the Adobe IMS credentials used to fetch and refresh the profile API token automatically
     /// (used when <see cref="AdobeImsOptions.ClientId"/> is set; otherwise <see cref="AuthorizationToken"/> is sent as is).</summary>
     [Required(ErrorMessage = OptionKeys.Root + "AdobeIms must not be null.")]
@@ -103,5 +112,5 @@ public sealed class TargetProfileUpdateOptions
     /// <returns>A summary that is safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, Linting = {Linting}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, BulkStatusResilience = {{ {BulkStatusResilience} }}, Quota = {{ {Quota} }}, Privacy = {{ {Privacy} }}");
+        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, Linting = {Linting}, AttributeCatalogCacheDuration = {AttributeCatalogCacheDuration}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, BulkStatusResilience = {{ {BulkStatusResilience} }}, Quota = {{ {Quota} }}, Privacy = {{ {Privacy} }}");
 }

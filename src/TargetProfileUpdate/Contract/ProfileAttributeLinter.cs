@@ -39,7 +39,7 @@ public sealed class ProfileAttributeLinter
     /// <param name="mode">What <see cref="Enforce"/> does with problems.</param>
     /// <param name="logger">Where <see cref="ProfileLintMode.Warn"/> logs (once per rule and attribute name); none by default.</param>
     /// <param name="knownAttributeNames">The tenant's attribute names (for example from <see cref="IProfileAttributeCatalog"/>):
-    /// when given, names not among them are reported (TPU104) with the closest known name.</param>
+    /// when given and not empty, names not among them are reported (TPU104) with the closest known name.</param>
     public ProfileAttributeLinter(ProfileLintMode mode = ProfileLintMode.Warn, ILogger? logger = null, IEnumerable<string>? knownAttributeNames = null)
     {
         Mode = mode;
@@ -217,7 +217,8 @@ public sealed class ProfileAttributeLinter
             Add(ref findings, ProfileAttributeRules.NameTooLong, name, name, name.Length);
         }
 
-        if (_known is not null && name.Length > 0 && !_known.Contains(name))
+        // An empty catalog (an answer of an unknown shape) says nothing about names: the rule is skipped.
+        if (_known is { Count: > 0 } && name.Length > 0 && !_known.Contains(name))
         {
             string? suggestion = ProfileAttributeRules.Suggest(name, _known);
             Add(ref findings, ProfileAttributeRules.UnknownName, name, name, suggestion is null ? "." : "; did you mean `" + suggestion + "`?");

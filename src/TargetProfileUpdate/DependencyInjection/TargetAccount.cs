@@ -26,6 +26,7 @@ internal sealed class TargetAccount : IDisposable
     private readonly Lazy<ProfileApiCall> _fetch;
     private readonly Lazy<ProfileApiCall> _bulk;
     private readonly Lazy<ProfileApiCall> _bulkStatus;
+    private readonly Lazy<ProfileApiCall?> _catalog;
     private readonly Lazy<ProfileApiCall> _privacy;
 
     public TargetAccount(IServiceProvider services, string name)
@@ -67,6 +68,9 @@ internal sealed class TargetAccount : IDisposable
         _fetch = new(() => CreateCall("fetch", null, null, TokenProvider), LazyThreadSafetyMode.ExecutionAndPublication);
         _bulk = new(() => CreateCall("bulk", BulkLimiter, null, TokenProvider, BulkResilience(Options.Resilience)), LazyThreadSafetyMode.ExecutionAndPublication);
         _bulkStatus = new(() => CreateCall("bulk-status", BulkLimiter, null, TokenProvider, Options.BulkStatusResilience), LazyThreadSafetyMode.ExecutionAndPublication);
+        _catalog = new(
+            () => ImsTokens is null ? null : CreateCall("catalog", BulkLimiter, null, new ImsAccessTokenProvider(ImsTokens)),
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Adobe's documented limit of bulk and admin API calls per account: 50 per minute.</summary>
@@ -106,6 +110,10 @@ internal sealed class TargetAccount : IDisposable
 
     /// <summary>The call of bulk batch status polls: the account's bulk/admin limiter, with the short status timeouts.</summary>
     public ProfileApiCall BulkStatusCall => _bulkStatus.Value;
+
+    /// <summary>The call of the Admin API's attribute catalog, authorized by the account's IMS token (the account's bulk/admin
+    /// limiter); <see langword="null"/> when the account has no Adobe IMS credentials.</summary>
+    public ProfileApiCall? CatalogCall => _catalog.Value;
 
     /// <summary>The IMS flow when the account has an IMS credential: its access token authenticates Privacy Service calls.</summary>
     public AdobeImsTokenProvider? ImsTokens { get; }
@@ -178,9 +186,9 @@ internal sealed class TargetAccount : IDisposable
             _bulkStatus.Value.Dispose();
         }
 
-        if (_privacy.IsValueCreated)
+        if (_catalog.IsValueCreated)
         {
-            _privacy.Value.Dispose();
+            _catalog.Value?.Dispose();
         }
 
         _pacer?.Dispose();

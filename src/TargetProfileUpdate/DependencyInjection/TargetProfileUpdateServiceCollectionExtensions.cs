@@ -100,6 +100,7 @@ public static class TargetProfileUpdateServiceCollectionExtensions
         services.AddKeyedSingleton<IProfileUpdateClient>(name, (sp, _) => new ProfileUpdateClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
         services.AddKeyedSingleton<IProfileFetchClient>(name, (sp, _) => new ProfileFetchClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
         services.AddKeyedSingleton<IBulkProfileUpdateClient>(name, (sp, _) => new BulkProfileUpdateClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
+        services.AddKeyedSingleton<IProfileAttributeCatalog>(name, (sp, _) => new Contract.AdminAttributeCatalog(sp.GetRequiredKeyedService<TargetAccount>(name)));
         services.AddKeyedSingleton<IProfilePrivacyClient>(name, (sp, _) => new ProfilePrivacyClient(sp.GetRequiredKeyedService<TargetAccount>(name)));
         services.AddKeyedSingleton<ISuppressionList>(name, (sp, _) => sp.GetRequiredKeyedService<TargetAccount>(name).Suppression);
         if (name.Length == 0)
@@ -107,6 +108,7 @@ public static class TargetProfileUpdateServiceCollectionExtensions
             services.TryAddSingleton<IProfileUpdateClient>(static sp => sp.GetRequiredKeyedService<IProfileUpdateClient>(Options.DefaultName));
             services.TryAddSingleton<IProfileFetchClient>(static sp => sp.GetRequiredKeyedService<IProfileFetchClient>(Options.DefaultName));
             services.TryAddSingleton<IBulkProfileUpdateClient>(static sp => sp.GetRequiredKeyedService<IBulkProfileUpdateClient>(Options.DefaultName));
+            services.TryAddSingleton<IProfileAttributeCatalog>(static sp => sp.GetRequiredKeyedService<IProfileAttributeCatalog>(Options.DefaultName));
             services.TryAddSingleton<IProfilePrivacyClient>(static sp => sp.GetRequiredKeyedService<IProfilePrivacyClient>(Options.DefaultName));
             services.TryAddSingleton<ISuppressionList>(static sp => sp.GetRequiredKeyedService<ISuppressionList>(Options.DefaultName));
         }

@@ -19,6 +19,7 @@ internal sealed class ProfileApiInstruments
     public const string BulkStatusActivityName = "TargetProfileUpdate.BulkStatus";
     public const string ImsActivityName = "TargetProfileUpdate.ImsToken";
     public const string AdminActivityName = "TargetProfileUpdate.AdminToken";
+    public const string CatalogActivityName = "TargetProfileUpdate.AttributeCatalog";
     public const string PrivacyRequestActivityName = "TargetProfileUpdate.PrivacyRequest";
     public const string PrivacyJobsActivityName = "TargetProfileUpdate.PrivacyJobs";
     public const string PrivacyStatusActivityName = "TargetProfileUpdate.PrivacyStatus";

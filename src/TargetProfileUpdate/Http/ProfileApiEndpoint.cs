@@ -18,11 +18,16 @@ internal sealed class ProfileApiEndpoint
     public static readonly ProfileApiEndpoint Ims = new("ims", "The IMS token request", ProfileApiInstruments.ImsActivityName, "target.ims", "Adobe IMS", AuthenticationStep.Ims, 40, "ImsTokenIssued", 41, "ImsTokenFailed");
     public static readonly ProfileApiEndpoint Admin = new("admin", "The Admin API token request", ProfileApiInstruments.AdminActivityName, "target.admin", "The Target Admin API", AuthenticationStep.AdminApi, 42, "AdminTokenAnswered", 43, "AdminTokenFailed");
 
+    /// <summary>The tenant's attribute catalog (Admin API, IMS token): a 401/403 is the Admin API's authentication failure, any
+    /// other failure an ordinary one (it is not a token endpoint).</summary>
+    public static readonly ProfileApiEndpoint Catalog = new("catalog", "The attribute catalog request", ProfileApiInstruments.CatalogActivityName, "target.catalog", "The Target Admin API", AuthenticationStep.AdminApi, 44, "AttributeCatalogRead", 45, "AttributeCatalogFailed", tokenEndpoint: false);
+
     public static readonly ProfileApiEndpoint Privacy = new("privacy", "The privacy job request", ProfileApiInstruments.PrivacyJobsActivityName, "target.privacy", "Adobe Privacy Service", AuthenticationStep.ProfileEndpoint, 50, "PrivacyJobsCreated", 51, "PrivacyJobsFailed");
     public static readonly ProfileApiEndpoint PrivacyStatus = new("privacy_status", "The privacy job status request", ProfileApiInstruments.PrivacyStatusActivityName, "target.privacy_status", "Adobe Privacy Service", AuthenticationStep.ProfileEndpoint, 52, "PrivacyJobStatusRead", 53, "PrivacyJobStatusFailed");
 
-    private ProfileApiEndpoint(string name, string what, string activityName, string tagPrefix, string server, AuthenticationStep step, int succeededId, string succeededName, int failedId, string failedName)
+    private ProfileApiEndpoint(string name, string what, string activityName, string tagPrefix, string server, AuthenticationStep step, int succeededId, string succeededName, int failedId, string failedName, bool? tokenEndpoint = null)
     {
+        IsTokenEndpoint = tokenEndpoint ?? step != AuthenticationStep.ProfileEndpoint;
         Name = name;
         What = what;
         ActivityName = activityName;
@@ -35,7 +40,7 @@ internal sealed class ProfileApiEndpoint
             title + " succeeded: {Outcome}, {Attempts} attempt(s), {ElapsedMilliseconds} ms, account '{Account}'.");
         // A token endpoint's failure is logged at Information: the provider may keep a still-valid token, and when it cannot,
         // the profile call it served ends with its own warning.
-        Failed = LoggerMessage.Define<string, int?, int, double, bool, string>(step == AuthenticationStep.ProfileEndpoint ? LogLevel.Warning : LogLevel.Information, new EventId(failedId, failedName),
+        Failed = LoggerMessage.Define<string, int?, int, double, bool, string>(!IsTokenEndpoint ? LogLevel.Warning : LogLevel.Information, new EventId(failedId, failedName),
             title + " failed: {Reason}, status {StatusCode}, {Attempts} attempt(s), {ElapsedMilliseconds} ms, transient: {IsTransient}, account '{Account}'.");
     }
 
@@ -54,11 +59,13 @@ internal sealed class ProfileApiEndpoint
 
     public string AttemptsTag { get; }
 
-    /// <summary><see cref="AuthenticationStep.ProfileEndpoint"/> for the profile APIs (only a final 401/403 is an authentication
-    /// failure); the token endpoints report every failure as an authentication failure of their step.</summary>
+    /// <summary>The step a 401/403 (or, for the token endpoints, any failure) is reported as: <see cref="AuthenticationStep.ProfileEndpoint"/>
+    /// for the profile APIs, <see cref="AuthenticationStep.AdminApi"/> for the Admin API's calls.</summary>
     public AuthenticationStep Step { get; }
 
-    public bool IsTokenEndpoint => Step != AuthenticationStep.ProfileEndpoint;
+    /// <summary>Whether every failure is an authentication failure of <see cref="Step"/> (the IMS and Admin API token calls);
+    /// otherwise only a final 401/403 is.</summary>
+    public bool IsTokenEndpoint { get; }
 
     /// <summary>The final log line of a call that succeeded (Debug): outcome, attempts, elapsed ms, account.</summary>
     public Action<ILogger, string, int, double, string, Exception?> Succeeded { get; }

@@ -23,8 +23,22 @@ public sealed class RedisServer : IDisposable
     private RedisServer(string? password)
     {
         Password = password;
-        Port = FreePort();
-        Start();
+
+        // The port is probed and released, so a server started at the same moment by another test (or another process)
+        // can take it: then ours fails to bind while theirs answers our PING. Start checks that the server answering is
+        // ours (INFO's process_id); when it is not, ours is stopped and another port tried.
+        for (int attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            try
+            {
+                Start();
+                return;
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+            }
+        }
     }
 
     public string? Password { get; }
@@ -32,7 +46,7 @@ public sealed class RedisServer : IDisposable
     /// <summary>Starts a server that requires <paramref name="password"/> (<c>requirepass</c>).</summary>
     public static RedisServer WithPassword(string password) => new(password);
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     /// <summary>A connection string that fails fast and reconnects quickly, so failover tests stay short (without the password).</summary>
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=1000,connectRetry=1";
@@ -96,11 +110,22 @@ public sealed class RedisServer : IDisposable
                 Kill();
                 lock (output)
                 {
+                    if (output.ToString().Contains("Address already in use", StringComparison.Ordinal))
+                    {
+                        throw new PortTakenException(Port);
+                    }
+
                     throw new InvalidOperationException($"redis-server did not answer PING on port {Port}. Its output:\n{output}");
                 }
             }
 
             Thread.Sleep(20);
+        }
+
+        if (ProcessIdOnPort() != process.Id)
+        {
+            Kill();
+            throw new PortTakenException(Port);
         }
     }
 
@@ -168,6 +193,35 @@ public sealed class RedisServer : IDisposable
             return false;
         }
     }
+
+    /// <summary>The process id of the server answering on <see cref="Port"/> (<c>INFO server</c>), or -1.</summary>
+    private int ProcessIdOnPort()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, Port);
+            NetworkStream stream = client.GetStream();
+            stream.ReadTimeout = 2000;
+            stream.Write(System.Text.Encoding.ASCII.GetBytes((Password is null ? string.Empty : "AUTH " + Password + "\r\n") + "INFO server\r\n"));
+            var buffer = new byte[8192];
+            string answer = string.Empty;
+            int read;
+            while (!System.Text.RegularExpressions.Regex.IsMatch(answer, @"process_id:\d+\r\n") && !answer.Contains("-ERR", StringComparison.Ordinal) && (read = stream.Read(buffer)) > 0)
+            {
+                answer += System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+            }
+
+            var match = System.Text.RegularExpressions.Regex.Match(answer, @"process_id:(\d+)\r\n");
+            return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            return -1;
+        }
+    }
+
+    private sealed class PortTakenException(int port) : Exception($"Another redis-server answered on port {port}.");
 
     private static int FreePort()
     {

@@ -18,6 +18,7 @@ public sealed class OptionsBindingTests
         ["TargetProfileUpdate:MaxPostRequestBytes"] = "30000",
         ["TargetProfileUpdate:MaxConnectionsPerServer"] = "7",
         ["TargetProfileUpdate:Linting"] = "strict",
+        ["TargetProfileUpdate:AttributeCatalogCacheDuration"] = "00:05:00",
         ["TargetProfileUpdate:AdobeIms:ClientId"] = "client-id",
         ["TargetProfileUpdate:AdobeIms:ClientSecret"] = "client-secret",
         ["TargetProfileUpdate:AdobeIms:Scopes"] = "openid,AdobeID,target_sdk",
@@ -91,6 +92,7 @@ public sealed class OptionsBindingTests
         Assert.Equal(30000, o.MaxPostRequestBytes);
         Assert.Equal(7, o.MaxConnectionsPerServer);
         Assert.Equal(ProfileLintMode.Strict, o.Linting);
+        Assert.Equal(TimeSpan.FromMinutes(5), o.AttributeCatalogCacheDuration);
 
         Assert.Equal("client-id", o.AdobeIms.ClientId);
         Assert.Equal("client-secret", o.AdobeIms.ClientSecret);

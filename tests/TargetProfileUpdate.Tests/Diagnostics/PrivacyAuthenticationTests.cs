@@ -11,7 +11,8 @@ using TargetProfileUpdate.Tests.TestSupport;
 namespace TargetProfileUpdate.Tests.Diagnostics;
 
 /// <summary>
-/// The client secret, the IMS token, the profile token and the fetched id, across success, refresh, rotation and failure,
+/// The client secret, the IMS token, the profile token and the fetched id, across success, refresh, rotation and failure
+/// (the attribute catalog's Admin API call included),
 /// with Trace logging on every category, the SDK's activities and its metrics listened to: none of them appears anywhere,
 /// in raw, %XX, + or JSON-escaped form. The fake servers echo every secret back in their error bodies.
 /// </summary>
@@ -76,6 +77,8 @@ public sealed class PrivacyAuthenticationTests : IDisposable
         // Success: update and fetch.
         await update.UpdateAsync(ProfileUpdate.ForThirdPartyId("crm-1").Set("tier", "gold"));
         Assert.NotNull(await fetch.GetProfileAsync(ProfileId.FromThirdPartyId(FetchId)));
+        var catalog = provider.GetRequiredService<IProfileAttributeCatalog>();
+        Assert.Equal(["tier"], await catalog.GetAttributeNamesAsync());
 
         // Refresh inside the skew fails (the cached token is kept, a warning is logged), then expiry and a silent refresh.
         time.Advance(TimeSpan.FromMinutes(56));
@@ -105,12 +108,18 @@ public sealed class PrivacyAuthenticationTests : IDisposable
         time.Advance(TimeSpan.FromHours(2));
         await Try(() => fetch.GetProfileAsync(ProfileId.FromThirdPartyId(FetchId)));
 
-        Assert.Equal(4, errors.Count);
+        // The attribute catalog refused by the Admin API (after one fresh IMS token and one resend).
+        adobe.ImsStatus = HttpStatusCode.OK;
+        adobe.CatalogStatus = HttpStatusCode.Forbidden;
+        await Try(() => catalog.GetAttributeNamesAsync());
+
+        Assert.Equal(5, errors.Count);
         Assert.Equal(403, Assert.IsType<ProfileApiAuthenticationException>(errors[0]).StatusCode);
-        Assert.Equal([AuthenticationStep.ProfileEndpoint, AuthenticationStep.AdminApi, AuthenticationStep.Ims],
+        Assert.Equal([AuthenticationStep.ProfileEndpoint, AuthenticationStep.AdminApi, AuthenticationStep.Ims, AuthenticationStep.AdminApi],
             errors.Skip(1).Select(e => (e as ProfileApiAuthenticationException ?? (ProfileApiAuthenticationException)e.InnerException!).Step));
         Assert.Contains(_logs.Collector.GetSnapshot(), e => e.Id.Name == "ProfileApiTokenRefreshFailed");
         Assert.True(adobe.ImsCalls >= 3 && adobe.AdminCalls >= 3, "every flow ran");
+        Assert.Equal(3, adobe.CatalogCalls);
         Assert.Contains(adobe.Seen, s => s.Contains(ProfileToken2, StringComparison.Ordinal)); // the secrets really were on the wire
         Assert.NotEmpty(_telemetry);
         var measurements = metrics.Measurements;
@@ -169,6 +178,10 @@ public sealed class PrivacyAuthenticationTests : IDisposable
 
         public HttpStatusCode AdminStatus { get; set; } = HttpStatusCode.OK;
 
+        public HttpStatusCode CatalogStatus { get; set; } = HttpStatusCode.OK;
+
+        public int CatalogCalls { get; private set; }
+
         public bool RefuseAll { get; set; }
 
         public bool ProfileMissing { get; set; }
@@ -200,6 +213,13 @@ public sealed class PrivacyAuthenticationTests : IDisposable
                 response = AdminStatus == HttpStatusCode.OK
                     ? Json(HttpStatusCode.OK, JsonSerializer.Serialize(new { accessToken = Current, tokenType = "bearer", scope = "profile_api", expiresIn = 3600 }))
                     : Json(AdminStatus, JsonSerializer.Serialize(new { httpStatus = (int)AdminStatus, errors = new[] { new { message = "refused" + echo } } }));
+            }
+            else if (path.EndsWith("/target/profileattributes/mbox", StringComparison.Ordinal))
+            {
+                CatalogCalls++;
+                response = CatalogStatus == HttpStatusCode.OK && auth == "Bearer " + ImsToken
+                    ? Json(HttpStatusCode.OK, """{"mboxProfileAttributes":["tier"]}""")
+                    : Json(CatalogStatus, JsonSerializer.Serialize(new { httpStatus = (int)CatalogStatus, errors = new[] { new { message = "refused" + echo } } }));
             }
             else if (RefuseAll || auth != "Bearer " + Current)
             {

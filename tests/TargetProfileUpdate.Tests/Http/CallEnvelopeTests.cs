@@ -8,8 +8,8 @@ using TargetProfileUpdate.Tests.TestSupport;
 namespace TargetProfileUpdate.Tests.Http;
 
 /// <summary>
-/// The one call envelope, endpoint by endpoint (update, fetch, bulk upload, bulk status, IMS, Admin API, Privacy Service
-/// jobs and job status): a final 403 is a
+/// The one call envelope, endpoint by endpoint (update, fetch, bulk upload, bulk status, IMS, Admin API token, attribute
+/// catalog, Privacy Service jobs and job status): a final 403 is a
 /// <see cref="ProfileApiAuthenticationException"/> naming the step, a run of 503s gives the reason and the attempts, a
 /// timeout reports the call's real elapsed time and which limit ended it, and the caller's cancellation propagates.
 /// </summary>
@@ -23,6 +23,7 @@ public sealed partial class CallEnvelopeTests
         BulkStatus,
         Ims,
         Admin,
+        Catalog,
         PrivacyJobs,
         PrivacyStatus,
     }
@@ -42,7 +43,7 @@ public sealed partial class CallEnvelopeTests
         Assert.Equal(ProfileApiFailureReason.Authentication, error.Reason);
         Assert.Equal(403, auth.StatusCode);
         Assert.False(auth.IsTransient);
-        Assert.Equal(endpoint switch { Endpoint.Ims => AuthenticationStep.Ims, Endpoint.Admin => AuthenticationStep.AdminApi, _ => AuthenticationStep.ProfileEndpoint }, auth.Step);
+        Assert.Equal(endpoint switch { Endpoint.Ims => AuthenticationStep.Ims, Endpoint.Admin or Endpoint.Catalog => AuthenticationStep.AdminApi, _ => AuthenticationStep.ProfileEndpoint }, auth.Step);
         Assert.True(auth.Attempts >= 1, "the 403 came from a request that was sent");
     }
 
@@ -111,7 +112,7 @@ public sealed partial class CallEnvelopeTests
         {
             o.Resilience.AttemptTimeout = TimeSpan.FromSeconds(1);
             o.Resilience.TotalTimeout = TimeSpan.FromSeconds(2.5);
-            if (endpoint is Endpoint.Ims or Endpoint.Admin or Endpoint.PrivacyJobs or Endpoint.PrivacyStatus)
+            if (endpoint is Endpoint.Ims or Endpoint.Admin or Endpoint.Catalog or Endpoint.PrivacyJobs or Endpoint.PrivacyStatus)
             {
                 o.Privacy.ImsOrgId = "0123456789ABCDEF01234567@AdobeOrg";
                 o.Privacy.BaseAddress = new Uri("https://platform.example.com/");
@@ -130,6 +131,7 @@ public sealed partial class CallEnvelopeTests
         var update = ProfileUpdate.ForThirdPartyId("crm-1").Set("tier", "gold");
         Task call = endpoint switch
         {
+            Endpoint.Catalog => services.GetRequiredService<IProfileAttributeCatalog>().GetAttributeNamesAsync(cancellationToken),
             Endpoint.Fetch => services.GetRequiredService<IProfileFetchClient>().GetProfileAsync(ProfileId.FromThirdPartyId("crm-1"), cancellationToken),
             Endpoint.BulkUpload => services.GetRequiredService<IBulkProfileUpdateClient>().UploadAsync([update], null, cancellationToken),
             Endpoint.PrivacyJobs => services.GetRequiredService<IProfilePrivacyClient>().RequestDeletionAsync(ProfileId.FromThirdPartyId("crm-1"), PrivacyRegulation.Gdpr, cancellationToken),
@@ -167,6 +169,7 @@ public sealed partial class CallEnvelopeTests
             string path = request.RequestUri!.AbsolutePath;
             var target = path.EndsWith("/ims/token/v3", StringComparison.Ordinal) ? Endpoint.Ims
                 : path.EndsWith("/target/authentication/token", StringComparison.Ordinal) ? Endpoint.Admin
+                : path.EndsWith("/target/profileattributes/mbox", StringComparison.Ordinal) ? Endpoint.Catalog
                 : endpoint is Endpoint.Ims or Endpoint.Admin ? (Endpoint?)null
                 : endpoint;
             if (target == endpoint)
