@@ -120,24 +120,7 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
     /// <summary>The slow path: the suppression list answered asynchronously, or said the id is suppressed.</summary>
     private async Task<ProfileUpdateResult> UpdateUnlessSuppressedAsync(ProfileUpdate update, ValueTask<bool> check, CancellationToken cancellationToken)
     {
-        bool suppressed;
-        try
-        {
-            suppressed = await check.ConfigureAwait(false);
-        }
-        catch (ProfileApiException ex) when (ex.Reason == ProfileApiFailureReason.SuppressionListUnavailable)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // Fail closed: an update is never sent to a person who may have been erased. The list's own exception is not
-            // kept: its message may name the stored hash.
-            throw new ProfileApiException(ProfileApiFailureReason.SuppressionListUnavailable,
-                "The suppression list could not be read (" + ex.GetType().Name + "), so the update was not sent (it may be for an erased person). Try again when the list is reachable.",
-                statusCode: null, responseBody: null, attempts: 0, isTransient: true, innerException: null);
-        }
-
+        bool suppressed = await SuppressionGuard.IsSuppressedAsync(check, cancellationToken).ConfigureAwait(false);
         if (suppressed)
         {
             SuppressionGuard.Record(_account.Telemetry, _account.SuppressionLogger, SuppressionGuard.Update);
