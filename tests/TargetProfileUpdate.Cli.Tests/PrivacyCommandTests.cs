@@ -39,6 +39,40 @@ public sealed class PrivacyCommandTests : IDisposable
         Assert.DoesNotContain("crm-", result.Out + result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("bulk")]
+    [InlineData("single")]
+    public async Task DeleteFile_ThenImportOfTheSameIds_WithASuppressionFile_SendsNothingForThemAndReportsThemSuppressed(string via)
+    {
+        const int Erased = 300;
+        await using var emulator = await StartAsync(Erased);
+        emulator.SeedProfile(thirdPartyId: "keep-1");
+        string ids = _files.PathOf("erase.csv");
+        File.WriteAllText(ids, "thirdPartyId\n" + string.Concat(Enumerable.Range(0, Erased).Select(i => TestFiles.Id(i) + "\n")));
+        string import = _files.PathOf("sync.csv");
+        File.WriteAllText(import, "thirdPartyId,tier\n" + string.Concat(Enumerable.Range(0, Erased).Select(i => TestFiles.Id(i) + ",gold\n")) + "keep-1,gold\n");
+        var environment = Environment(emulator);
+        string suppressionFile = _files.PathOf("suppressed.txt");
+        environment["TARGET_SUPPRESSION_FILE"] = suppressionFile;
+
+        var deleted = await CliProcess.RunAsync(_files.Directory, environment, [.. TestFiles.Target(emulator), "privacy", "delete", "--file", ids, "--regulation", "gdpr"]);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        long mark = emulator.GetRequests().Max(r => r.Sequence);
+
+        var imported = await CliProcess.RunAsync(_files.Directory, environment, [.. TestFiles.Target(emulator), "import", import, "--via", via]);
+
+        Assert.True(imported.ExitCode == 1, imported.ToString());
+        var failures = TestFiles.ReadCsv(_files.PathOf("sync.failures.csv"));
+        Assert.Equal(Erased, failures.Count - 1);
+        Assert.All(failures.Skip(1), r => Assert.Contains("suppression list", r[^1], StringComparison.Ordinal));
+        Assert.Equal("gold", emulator.FindByThirdPartyId("keep-1")!.Attributes["tier"].Value);
+        var after = emulator.GetRequests().Where(r => r.Sequence > mark).ToList();
+        Assert.DoesNotContain(after, r => (r.RawQuery + r.RawBody + r.Path).Contains("crm-", StringComparison.Ordinal));
+        string[] lines = File.ReadAllLines(suppressionFile);
+        Assert.Equal(Erased, lines.Count(l => !l.StartsWith('#')));
+        Assert.DoesNotContain(lines, l => l.Contains("crm-", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Delete_WithWait_ThenStatusFromAnotherProcess_ReportsTheSameCompleteJob()
     {
@@ -113,6 +147,22 @@ public sealed class PrivacyCommandTests : IDisposable
         Assert.True(fastPoll.ExitCode == 2, fastPoll.ToString());
         Assert.Contains("--poll-interval", fastPoll.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(emulator.GetRequests(), r => r.Path.StartsWith(JobsPath, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SuppressionFile_WithoutAHashSecret_ExitsWith2AndSendsNothing()
+    {
+        await using var emulator = await StartAsync(1);
+        var environment = Environment(emulator);
+        environment.Remove("TARGET_PRIVACY_HASH_SECRET");
+        environment["TARGET_SUPPRESSION_FILE"] = _files.PathOf("suppressed.txt");
+
+        var result = await CliProcess.RunAsync(_files.Directory, environment, [.. TestFiles.Target(emulator), "privacy", "delete", "--third-party-id", TestFiles.Id(0), "--regulation", "gdpr"]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("TARGET_PRIVACY_HASH_SECRET", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(emulator.GetRequests(), r => r.Path.StartsWith(JobsPath, StringComparison.Ordinal));
+        Assert.False(File.Exists(_files.PathOf("suppressed.txt")));
     }
 
     public void Dispose() => _files.Dispose();

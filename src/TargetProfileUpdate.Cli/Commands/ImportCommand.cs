@@ -176,7 +176,7 @@ internal static class ImportCommand
                 }
                 else
                 {
-                    var client = new TrackingUpdateClient(session.UpdateClient, ledger, checkExistence ? session.FetchClient : null, _ => stopAccount.Cancel());
+                    var client = new TrackingUpdateClient(session.UpdateClient, ledger, checkExistence ? session.FetchClient : null, _ => stopAccount.Cancel(), session.Suppression);
                     var options = new ProfileBatchOptions { MaxConcurrency = settings.Concurrency, WaitWhileCircuitOpen = true };
                     try
                     {

@@ -20,7 +20,7 @@ namespace TargetProfileUpdate.Cli.Commands;
 /// </summary>
 internal static class PrivacyCommand
 {
-    private const string EnvHelp = "Needs the IMS credential (TARGET_IMS_CLIENT_ID, TARGET_IMS_CLIENT_SECRET, TARGET_IMS_SCOPES, TARGET_TENANT) and TARGET_IMS_ORG_ID; optional TARGET_PRIVACY_BASE_ADDRESS (the emulator), TARGET_IMS_TOKEN_ENDPOINT and TARGET_PRIVACY_HASH_SECRET.";
+    private const string EnvHelp = "Needs the IMS credential (TARGET_IMS_CLIENT_ID, TARGET_IMS_CLIENT_SECRET, TARGET_IMS_SCOPES, TARGET_TENANT) and TARGET_IMS_ORG_ID; optional TARGET_PRIVACY_BASE_ADDRESS (the emulator), TARGET_IMS_TOKEN_ENDPOINT, TARGET_PRIVACY_HASH_SECRET and TARGET_SUPPRESSION_FILE (a file of hashes that keeps deleted ids suppressed for later runs).";
 
     public static Command Create()
     {
@@ -82,9 +82,9 @@ internal static class PrivacyCommand
             throw new UsageException(ex.Message, ex);
         }
 
-        var session = await TargetSession.OpenAsync(parseResult, Configure, cancellationToken).ConfigureAwait(false);
+        var session = await TargetSession.OpenAsync(parseResult, null, cancellationToken).ConfigureAwait(false);
         await using var sessionScope = session.ConfigureAwait(false);
-        using var client = CreateClient(session);
+        var client = session.PrivacyClient;
         var jobs = new List<PrivacyJob>(ids.Count);
         bool showProgress = ids.Count > ProfilePrivacyClient.MaxUsersPerRequest || parseResult.GetValue(file) is not null;
         for (int start = 0; start < ids.Count; start += ProfilePrivacyClient.MaxUsersPerRequest)
@@ -153,9 +153,9 @@ internal static class PrivacyCommand
 
     private static async Task<int> RunStatusAsync(ParseResult parseResult, Argument<string[]> jobIds, CancellationToken cancellationToken)
     {
-        var session = await TargetSession.OpenAsync(parseResult, Configure, cancellationToken).ConfigureAwait(false);
+        var session = await TargetSession.OpenAsync(parseResult, null, cancellationToken).ConfigureAwait(false);
         await using var sessionScope = session.ConfigureAwait(false);
-        using var client = CreateClient(session);
+        var client = session.PrivacyClient;
         int exit = ExitCodes.Success;
         foreach (string jobId in parseResult.GetValue(jobIds) ?? [])
         {
@@ -189,34 +189,6 @@ internal static class PrivacyCommand
         }
 
         return exit;
-    }
-
-    /// <summary>The privacy settings from the environment (the session reads the IMS credential and the client code).</summary>
-    private static void Configure(TargetProfileUpdateOptions options)
-    {
-        options.Privacy.ImsOrgId = Environment.GetEnvironmentVariable("TARGET_IMS_ORG_ID") ?? options.Privacy.ImsOrgId;
-        options.Privacy.HashSecret = Environment.GetEnvironmentVariable("TARGET_PRIVACY_HASH_SECRET") ?? options.Privacy.HashSecret;
-        if (TargetSession.ParseAbsolute(Environment.GetEnvironmentVariable("TARGET_PRIVACY_BASE_ADDRESS"), "TARGET_PRIVACY_BASE_ADDRESS") is { } privacyBase)
-        {
-            options.Privacy.BaseAddress = privacyBase;
-        }
-
-        if (TargetSession.ParseAbsolute(Environment.GetEnvironmentVariable("TARGET_IMS_TOKEN_ENDPOINT"), "TARGET_IMS_TOKEN_ENDPOINT") is { } ims)
-        {
-            options.AdobeIms.ImsTokenEndpoint = ims;
-        }
-    }
-
-    private static ProfilePrivacyClient CreateClient(TargetSession session)
-    {
-        try
-        {
-            return new ProfilePrivacyClient(session.Options);
-        }
-        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
-        {
-            throw new UsageException("Configuration error: " + string.Join(" ", ex.Failures), ex);
-        }
     }
 
     /// <summary>Reads a CSV of ids: the header names the kind, then one id per row; blank rows are skipped.</summary>

@@ -40,6 +40,12 @@ internal sealed class TargetSession : IAsyncDisposable
     /// <summary>Gets the Bulk Profile Update client.</summary>
     public IBulkProfileUpdateClient BulkClient => _services.GetRequiredService<IBulkProfileUpdateClient>();
 
+    /// <summary>Gets the account's suppression list (in memory, or the <c>TARGET_SUPPRESSION_FILE</c> file).</summary>
+    public ISuppressionList Suppression => _services.GetRequiredService<ISuppressionList>();
+
+    /// <summary>Gets the Privacy Service client (it shares the account's suppression list with the other clients).</summary>
+    public IProfilePrivacyClient PrivacyClient => _services.GetRequiredService<IProfilePrivacyClient>();
+
     /// <summary>Gets the tenant's attribute catalog (Admin API, IMS credentials).</summary>
     public IProfileAttributeCatalog AttributeCatalog => _services.GetRequiredService<IProfileAttributeCatalog>();
 
@@ -98,6 +104,9 @@ internal sealed class TargetSession : IAsyncDisposable
             Set(values, "AdobeIms:Tenant", Env("TARGET_TENANT"));
             Set(values, "AdobeIms:ImsTokenEndpoint", ParseAbsolute(Env("TARGET_IMS_TOKEN_ENDPOINT"), "TARGET_IMS_TOKEN_ENDPOINT")?.OriginalString);
             Set(values, "AdobeIms:AdminApiBaseAddress", ParseAbsolute(Env("TARGET_ADMIN_API_BASE_ADDRESS"), "TARGET_ADMIN_API_BASE_ADDRESS")?.OriginalString);
+            Set(values, "Privacy:ImsOrgId", Env("TARGET_IMS_ORG_ID"));
+            Set(values, "Privacy:BaseAddress", ParseAbsolute(Env("TARGET_PRIVACY_BASE_ADDRESS"), "TARGET_PRIVACY_BASE_ADDRESS")?.OriginalString);
+            Set(values, "Privacy:HashSecret", Env("TARGET_PRIVACY_HASH_SECRET"));
         }
 
         Set(values, "ClientCode", clientCode.Length == 0 ? null : clientCode);
@@ -117,7 +126,17 @@ internal sealed class TargetSession : IAsyncDisposable
         }
 
         var services = new ServiceCollection();
-        services.AddTargetProfileUpdate(section);
+        var account = services.AddTargetProfileUpdate(section);
+        if (useEnvironment && Env("TARGET_SUPPRESSION_FILE") is { Length: > 0 } suppressionFile)
+        {
+            // The list is made when the account is, from the account's own (validated) hash secret.
+            account.UseSuppressionList(sp =>
+            {
+                var secret = sp.GetRequiredService<IOptionsMonitor<TargetProfileUpdateOptions>>().Get(Microsoft.Extensions.Options.Options.DefaultName).Privacy.HashSecret
+                    ?? throw new UsageException("TARGET_SUPPRESSION_FILE needs TARGET_PRIVACY_HASH_SECRET (at least 32 characters, the same in every run): the file holds hashes keyed by it, never ids.");
+                return new FileSuppressionList(suppressionFile, new ProfileIdHasher(secret));
+            });
+        }
         if (tune is not null)
         {
             services.Configure(Microsoft.Extensions.Options.Options.DefaultName, tune);

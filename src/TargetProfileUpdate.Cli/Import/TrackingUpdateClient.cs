@@ -10,9 +10,11 @@ namespace TargetProfileUpdate.Cli.Import;
 /// file can name exactly the rows that were not accepted. Before sending, it checks that the profile exists (with
 /// <paramref name="existence"/>): the Single Profile Update API drops updates for unknown profiles while answering
 /// "accepted". The first authentication failure stops the import (it is account-wide): the rows after it are not sent.
-/// An update refused by the open circuit breaker stays not sent (the batch waits and tries it again).
+/// An update refused by the open circuit breaker stays not sent (the batch waits and tries it again). A row whose id is on
+/// the account's suppression list skips the existence check (nothing is fetched for an erased person) and goes to the SDK's
+/// client, which refuses it before sending (<see cref="ProfileSuppressedException"/>, in the failures file).
 /// </summary>
-internal sealed class TrackingUpdateClient(IProfileUpdateClient inner, ImportLedger ledger, IProfileFetchClient? existence, Action<string> stopImport) : IProfileUpdateClient
+internal sealed class TrackingUpdateClient(IProfileUpdateClient inner, ImportLedger ledger, IProfileFetchClient? existence, Action<string> stopImport, ISuppressionList? suppression = null) : IProfileUpdateClient
 {
     private int _stopped;
 
@@ -31,7 +33,8 @@ internal sealed class TrackingUpdateClient(IProfileUpdateClient inner, ImportLed
 
         try
         {
-            if (existence is not null && await ExistsAsync(existence, update.Id, cancellationToken).ConfigureAwait(false) is false)
+            bool suppressed = suppression is not null && await suppression.ContainsAsync(update.Id, cancellationToken).ConfigureAwait(false);
+            if (!suppressed && existence is not null && await ExistsAsync(existence, update.Id, cancellationToken).ConfigureAwait(false) is false)
             {
                 ledger.Mark(row, RowOutcome.NoProfile, NoProfileReason);
                 ledger.Forget(update);

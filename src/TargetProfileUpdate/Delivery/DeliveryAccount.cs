@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TargetProfileUpdate.DependencyInjection;
+using TargetProfileUpdate.Diagnostics;
+using TargetProfileUpdate.Suppression;
 
 namespace TargetProfileUpdate.Delivery;
 
@@ -19,6 +21,8 @@ internal sealed class DeliveryAccount
     public const int MaxQueuedVerifications = 100_000;
 
     private readonly ConcurrentQueue<(ProfileUpdate Update, DateTimeOffset SentAt)> _toVerify = new();
+    private readonly ILogger _suppressionLogger;
+    private readonly ProfileApiInstruments _instruments;
     private readonly long[] _verified = new long[Enum.GetValues<VerificationOutcome>().Length];
     private int _queuedVerifications;
     private long _accepted;
@@ -32,6 +36,9 @@ internal sealed class DeliveryAccount
         Time = account.Time;
         Logger = account.LoggerFactory.CreateLogger("TargetProfileUpdate.Delivery");
         Inner = inner;
+        Suppression = account.Suppression;
+        _suppressionLogger = account.SuppressionLogger;
+        _instruments = account.Telemetry;
         Fetch = services.GetRequiredKeyedService<IProfileFetchClient>(name);
         Store = services.GetKeyedService<IProfileDeliveryStore>(name) ?? new InMemoryProfileDeliveryStore(Options.MaxPendingUpdates);
         Telemetry = services.GetRequiredService<DeliveryTelemetry>();
@@ -41,6 +48,9 @@ internal sealed class DeliveryAccount
     }
 
     public string Name { get; }
+
+    /// <summary>The account's suppression list: checked before an update is held and before a held one is re-checked.</summary>
+    public ISuppressionList Suppression { get; }
 
     public string AccountTag { get; }
 
@@ -64,6 +74,9 @@ internal sealed class DeliveryAccount
     public int QueuedVerifications => Volatile.Read(ref _queuedVerifications);
 
     /// <summary>Counts an accepted update and queues every (1/rate)-th one for a read-back after <see cref="ProfileDeliveryOptions.VerifyAfter"/>.</summary>
+    /// <summary>Counts and logs one refusal for a suppressed profile (never the id).</summary>
+    public void CountSuppressed(string source) => SuppressionGuard.Record(_instruments, _suppressionLogger, source);
+
     public void Sample(ProfileUpdate update)
     {
         double rate = Options.VerifySampleRate;

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using TargetProfileUpdate.Suppression;
 
 namespace TargetProfileUpdate.Delivery;
 
@@ -49,6 +50,7 @@ internal sealed class DeliveryAssuredUpdateClient : IProfileUpdateClient, IDispo
 
     private async Task<ProfileUpdateResult> RejectAsync(ProfileUpdate update, CancellationToken cancellationToken)
     {
+        await ThrowIfSuppressedAsync(update, cancellationToken).ConfigureAwait(false);
         if (!await _account.Existence.ExistsAsync(update.Id, cancellationToken).ConfigureAwait(false))
         {
             _account.Telemetry.Rejected.Add(1, DeliveryTelemetry.Account(_account.AccountTag));
@@ -60,6 +62,9 @@ internal sealed class DeliveryAssuredUpdateClient : IProfileUpdateClient, IDispo
 
     private async Task<ProfileUpdateResult> DeferAsync(ProfileUpdate update, CancellationToken cancellationToken)
     {
+        // An erased person's update is neither held (the store would keep their values) nor checked for existence.
+        await ThrowIfSuppressedAsync(update, cancellationToken).ConfigureAwait(false);
+
         // An update for an id that already waits joins the queue behind the older ones, so it never overtakes them
         // (asked first, even when the profile is known to exist: the re-check may be delivering that id's queue right now).
         var store = _account.Store;
@@ -88,6 +93,15 @@ internal sealed class DeliveryAssuredUpdateClient : IProfileUpdateClient, IDispo
         }
 
         return await SendAsync(update, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask ThrowIfSuppressedAsync(ProfileUpdate update, CancellationToken cancellationToken)
+    {
+        if (await SuppressionGuard.IsSuppressedAsync(_account.Suppression.ContainsAsync(update.Id, cancellationToken), cancellationToken).ConfigureAwait(false))
+        {
+            _account.CountSuppressed(SuppressionGuard.Update);
+            throw new ProfileSuppressedException();
+        }
     }
 
     private ProfileUpdateResult Deferred()

@@ -46,5 +46,10 @@ internal sealed class DeliveryTelemetry
         _ => "profile_missing",
     };
 
-    public static string Tag(UndeliverableReason reason) => reason == UndeliverableReason.ProfileNeverAppeared ? "profile_never_appeared" : "send_failed";
+    public static string Tag(UndeliverableReason reason) => reason switch
+    {
+        UndeliverableReason.ProfileNeverAppeared => "profile_never_appeared",
+        UndeliverableReason.Suppressed => "suppressed",
+        _ => "send_failed",
+    };
 }

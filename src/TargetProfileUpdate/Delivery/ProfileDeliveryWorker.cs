@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using TargetProfileUpdate.Delivery;
+using TargetProfileUpdate.Suppression;
 
 namespace TargetProfileUpdate;
 
@@ -112,6 +113,34 @@ public sealed class ProfileDeliveryWorker
         Interlocked.Increment(ref counts.Checked);
         var options = _account.Options;
         var later = now + options.RecheckInterval;
+        bool suppressed;
+        try
+        {
+            suppressed = await SuppressionGuard.IsSuppressedAsync(_account.Suppression.ContainsAsync(claim.Id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProfileApiException)
+        {
+            // Fail closed: nothing is checked or sent for an id that may have been erased; the next pass asks again.
+            return later;
+        }
+
+        if (suppressed)
+        {
+            // Erased through Privacy Service after the updates were held: given up before anything is sent or fetched.
+            foreach (var pending in claim.Updates)
+            {
+                if (!await GiveUpAsync(claim, pending, UndeliverableReason.Suppressed, new ProfileSuppressedException(), now, cancellationToken).ConfigureAwait(false))
+                {
+                    return later;
+                }
+
+                _account.CountSuppressed(SuppressionGuard.Delivery);
+                Interlocked.Increment(ref counts.GaveUp);
+            }
+
+            return later;
+        }
+
         bool exists;
         try
         {

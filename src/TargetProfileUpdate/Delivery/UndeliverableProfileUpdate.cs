@@ -12,7 +12,7 @@ public sealed class UndeliverableProfileUpdate
     /// <param name="accountName">The account's registration name (empty for the default account).</param>
     /// <param name="pending">The pending update.</param>
     /// <param name="reason">Why it was given up.</param>
-    /// <param name="exception">The last send failure, for <see cref="UndeliverableReason.SendFailed"/>.</param>
+    /// <param name="exception">The last send failure, for <see cref="UndeliverableReason.SendFailed"/>; the <see cref="ProfileSuppressedException"/>, for <see cref="UndeliverableReason.Suppressed"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="accountName"/> or <paramref name="pending"/> is <see langword="null"/>.</exception>
     public UndeliverableProfileUpdate(string accountName, PendingProfileUpdate pending, UndeliverableReason reason, Exception? exception = null)
     {
@@ -36,6 +36,6 @@ public sealed class UndeliverableProfileUpdate
     /// <summary>Gets why it was given up.</summary>
     public UndeliverableReason Reason { get; }
 
-    /// <summary>Gets the last send failure, for <see cref="UndeliverableReason.SendFailed"/>; otherwise <see langword="null"/>.</summary>
+    /// <summary>Gets the last send failure, for <see cref="UndeliverableReason.SendFailed"/>; the <see cref="ProfileSuppressedException"/>, for <see cref="UndeliverableReason.Suppressed"/>; otherwise <see langword="null"/>.</summary>
     public Exception? Exception { get; }
 }
