@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace TargetProfileUpdate.Testing;
 
@@ -13,6 +14,14 @@ namespace TargetProfileUpdate.Testing;
 /// accepted, and answers like the real clients — success by default, or the failures you script.
 /// </summary>
 /// <remarks>
+/// <para>
+/// It is held to the real client's rules: an update is sized by the same code as <see cref="ProfileUpdateClient"/>, so one
+/// that fits neither <see cref="TargetProfileUpdateOptions.MaxGetRequestBytes"/> nor
+/// <see cref="TargetProfileUpdateOptions.MaxPostRequestBytes"/> ends with the same <see cref="ProfileUpdateTooLargeException"/>
+/// (and is not recorded: nothing would have been sent), and each result and record carries the method and bytes the real
+/// client would use. Each update is recorded as an immutable <see cref="RecordedProfileUpdate"/>: changing the caller's
+/// <see cref="ProfileUpdate"/> afterwards does not change what was "sent".
+/// </para>
 /// <para>
 /// Like the real clients it throws <see cref="ArgumentNullException"/> for a null update or id and <see cref="ArgumentException"/>
 /// for an update without attributes at once, and returns a canceled task (recording nothing) for an already-canceled token.
@@ -41,11 +50,18 @@ namespace TargetProfileUpdate.Testing;
 /// </example>
 public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetchClient, IProfileAttributeCatalog
 {
+    /// <summary>The client code of a fake created without options: <c>demo</c>.</summary>
+    public const string DefaultClientCode = "demo";
+
     private readonly object _gate = new();
     private readonly TimeProvider? _timeProvider;
-    private readonly List<ProfileUpdate> _updates = [];
-    private readonly List<ProfileUpdate> _attempts = [];
-    private readonly List<ProfileUpdate> _dropped = [];
+    private readonly string _updateUrl;
+    private readonly ProfileUpdateMethod _method;
+    private readonly int _maxGetBytes;
+    private readonly int _maxPostBytes;
+    private readonly List<RecordedProfileUpdate> _updates = [];
+    private readonly List<RecordedProfileUpdate> _attempts = [];
+    private readonly List<RecordedProfileUpdate> _dropped = [];
     private readonly List<ProfileId> _fetches = [];
     private readonly Dictionary<ProfileId, StoredProfile> _profiles = [];
     private readonly HashSet<string> _catalogNames = new(StringComparer.Ordinal);
@@ -55,8 +71,26 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
     private Func<Exception>? _alwaysFailure;
     private bool _updateOnly;
 
-    /// <summary>Creates a fake whose fetched attributes carry no <see cref="ProfileAttribute.ModifiedAt"/>.</summary>
+    /// <summary>
+    /// Creates a fake with the real client's default size rules (<see cref="ProfileUpdateMethod.Auto"/>, an 8,000-byte
+    /// URL for GET, a 60,000-byte body for POST) for the client code <see cref="DefaultClientCode"/> at Adobe's edge.
+    /// Fetched attributes carry no <see cref="ProfileAttribute.ModifiedAt"/>.
+    /// </summary>
     public FakeProfileUpdateClient()
+        : this(new TargetProfileUpdateOptions { ClientCode = DefaultClientCode }, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a fake that sizes updates exactly as a real client with <paramref name="options"/> would: the same URL
+    /// (<see cref="TargetProfileUpdateOptions.ClientCode"/>, <see cref="TargetProfileUpdateOptions.BaseAddress"/>), the same
+    /// <see cref="TargetProfileUpdateOptions.Method"/> and the same limits. Nothing else of the options is used.
+    /// </summary>
+    /// <param name="options">Your client's options (read now; later changes are not seen).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><see cref="TargetProfileUpdateOptions.ClientCode"/> is empty.</exception>
+    public FakeProfileUpdateClient(TargetProfileUpdateOptions options)
+        : this(options, null)
     {
     }
 
@@ -67,9 +101,32 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
     /// <param name="timeProvider">The clock read when a profile is seeded or an update is applied.</param>
     /// <exception cref="ArgumentNullException"><paramref name="timeProvider"/> is <see langword="null"/>.</exception>
     public FakeProfileUpdateClient(TimeProvider timeProvider)
+        : this(new TargetProfileUpdateOptions { ClientCode = DefaultClientCode }, timeProvider ?? throw new ArgumentNullException(nameof(timeProvider)))
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
+    }
+
+    /// <summary>
+    /// Creates a fake that sizes updates as a real client with <paramref name="options"/> would (see
+    /// <see cref="FakeProfileUpdateClient(TargetProfileUpdateOptions)"/>) and stamps seeded and updated attributes with
+    /// <paramref name="timeProvider"/>'s current time.
+    /// </summary>
+    /// <param name="options">Your client's options (read now).</param>
+    /// <param name="timeProvider">The clock read when a profile is seeded or an update is applied; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><see cref="TargetProfileUpdateOptions.ClientCode"/> is empty.</exception>
+    public FakeProfileUpdateClient(TargetProfileUpdateOptions options, TimeProvider? timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.ClientCode))
+        {
+            throw new ArgumentException("TargetProfileUpdate:ClientCode is required: the fake sizes each update's URL as the real client would.", nameof(options));
+        }
+
         _timeProvider = timeProvider;
+        _updateUrl = ProfileUpdateSizeRules.UpdateUrl(options.GetEffectiveBaseAddress(), options.ClientCode);
+        _method = options.Method;
+        _maxGetBytes = options.MaxGetRequestBytes;
+        _maxPostBytes = options.MaxPostRequestBytes;
     }
 
     /// <summary>
@@ -102,7 +159,7 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
     }
 
     /// <summary>Gets the updates that were accepted and applied to a profile, in arrival order (a snapshot).</summary>
-    public IReadOnlyList<ProfileUpdate> Updates
+    public IReadOnlyList<RecordedProfileUpdate> Updates
     {
         get
         {
@@ -113,8 +170,11 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
         }
     }
 
-    /// <summary>Gets every update passed to <see cref="UpdateAsync"/>, failed ones included, in arrival order (a snapshot).</summary>
-    public IReadOnlyList<ProfileUpdate> Attempts
+    /// <summary>
+    /// Gets every update passed to <see cref="UpdateAsync"/> that the real client would have sent, failed ones included,
+    /// in arrival order (a snapshot). Usage errors, already-canceled tokens and too-large updates are not attempts.
+    /// </summary>
+    public IReadOnlyList<RecordedProfileUpdate> Attempts
     {
         get
         {
@@ -129,7 +189,7 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
     /// Gets the updates that were answered as a success but dropped because their profile does not exist (only with
     /// <see cref="UpdateOnly"/>), in arrival order (a snapshot).
     /// </summary>
-    public IReadOnlyList<ProfileUpdate> DroppedUpdates
+    public IReadOnlyList<RecordedProfileUpdate> DroppedUpdates
     {
         get
         {
@@ -171,10 +231,24 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
             return Task.FromCanceled<ProfileUpdateResult>(cancellationToken);
         }
 
+        // The real client's size rules, by the real client's code: a refused update ends the task with the same
+        // exception, and nothing is recorded (nothing would have been sent).
+        HttpMethod method;
+        int requestBytes;
+        try
+        {
+            (method, requestBytes) = ProfileUpdateSizeRules.Choose(update, _updateUrl.Length, _method, _maxGetBytes, _maxPostBytes, NullLogger.Instance);
+        }
+        catch (ProfileUpdateTooLargeException tooLarge)
+        {
+            return Task.FromException<ProfileUpdateResult>(tooLarge);
+        }
+
+        var recorded = new RecordedProfileUpdate(update, method, requestBytes);
         Func<Exception>? failure;
         lock (_gate)
         {
-            _attempts.Add(update);
+            _attempts.Add(recorded);
             failure = _nextFailures.Count > 0 ? _nextFailures.Dequeue()
                 : _failuresById.TryGetValue(update.Id, out var byId) ? byId
                 : _alwaysFailure;
@@ -182,18 +256,18 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
             {
                 if (_profiles.ContainsKey(update.Id) || !_updateOnly)
                 {
-                    Apply(update.Id, update.Attributes);
-                    _updates.Add(update);
+                    Apply(recorded.Id, recorded.Attributes);
+                    _updates.Add(recorded);
                 }
                 else
                 {
-                    _dropped.Add(update);
+                    _dropped.Add(recorded);
                 }
             }
         }
 
         return failure is null
-            ? Task.FromResult(new ProfileUpdateResult(SuccessMessage, HttpMethod.Get, attempts: 1, requestBytes: 0))
+            ? Task.FromResult(new ProfileUpdateResult(SuccessMessage, method, attempts: 1, requestBytes: requestBytes))
             : Failed<ProfileUpdateResult>(failure());
     }
 
@@ -334,7 +408,7 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
     /// <summary>Gets the last accepted update of a profile.</summary>
     /// <param name="id">The profile.</param>
     /// <returns>The update, or <see langword="null"/> when none was accepted.</returns>
-    public ProfileUpdate? LatestFor(ProfileId id)
+    public RecordedProfileUpdate? LatestFor(ProfileId id)
     {
         ArgumentNullException.ThrowIfNull(id);
         lock (_gate)
@@ -346,7 +420,7 @@ public sealed class FakeProfileUpdateClient : IProfileUpdateClient, IProfileFetc
     /// <summary>Gets every accepted update of a profile, in arrival order.</summary>
     /// <param name="id">The profile.</param>
     /// <returns>The updates.</returns>
-    public IReadOnlyList<ProfileUpdate> UpdatesFor(ProfileId id)
+    public IReadOnlyList<RecordedProfileUpdate> UpdatesFor(ProfileId id)
     {
         ArgumentNullException.ThrowIfNull(id);
         lock (_gate)

@@ -197,7 +197,7 @@ public sealed class FakeProfileFetchTests
     [Fact]
     public void Constructor_NullTimeProvider_Throws()
     {
-        Assert.Equal("timeProvider", Assert.Throws<ArgumentNullException>(() => new FakeProfileUpdateClient(null!)).ParamName);
+        Assert.Equal("timeProvider", Assert.Throws<ArgumentNullException>(() => new FakeProfileUpdateClient((TimeProvider)null!)).ParamName);
     }
 
     [Fact]

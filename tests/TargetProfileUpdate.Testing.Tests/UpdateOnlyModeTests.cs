@@ -24,8 +24,9 @@ public sealed class UpdateOnlyModeTests
         var result = await fake.UpdateAsync(update);
 
         Assert.Equal("Request successfully submitted", result.Message);
-        Assert.Same(update, Assert.Single(fake.DroppedUpdates));
-        Assert.Same(update, Assert.Single(fake.Attempts));
+        Assert.Same(Assert.Single(fake.Attempts), Assert.Single(fake.DroppedUpdates));
+        Assert.Equal(Bob, fake.DroppedUpdates[0].Id);
+        Assert.Equal("silver", fake.DroppedUpdates[0].Attributes["tier"]);
         Assert.Empty(fake.Updates);
         Assert.Null(fake.LatestFor(Bob));
         Assert.Null(await fake.GetProfileAsync(Bob));

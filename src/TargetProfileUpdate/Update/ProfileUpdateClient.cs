@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -9,7 +8,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TargetProfileUpdate.DependencyInjection;
 using TargetProfileUpdate.Diagnostics;
-using TargetProfileUpdate.Encoding;
 using TargetProfileUpdate.Update;
 using TargetProfileUpdate.Suppression;
 
@@ -72,7 +70,7 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         var options = account.Options;
         _logger = account.LoggerFactory.CreateLogger<ProfileUpdateClient>();
         _linter = new ProfileAttributeLinter(options.Linting, _logger);
-        _updateUrl = account.BaseAddress.AbsoluteUri + "m2/" + options.ClientCode + "/profile/update";
+        _updateUrl = ProfileUpdateSizeRules.UpdateUrl(account.BaseAddress, options.ClientCode);
         _updateUri = new Uri(_updateUrl, UriKind.Absolute);
         _method = options.Method;
         _maxGetBytes = options.MaxGetRequestBytes;
@@ -155,45 +153,17 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         return new ProfileUpdateRequest(update, method, uri, requestBytes);
     }
 
+    /// <summary>The method and bytes by the one size rule the fake applies too; a refusal is also counted as failed (<c>too_large</c>).</summary>
     private (HttpMethod Method, int Bytes) ChooseMethod(ProfileUpdate update)
     {
-        long formBytes = ProfileUpdateEncoder.GetFormLength(update);
-        long urlBytes = _updateUrl.Length + 1 + formBytes;
-        switch (_method)
+        try
         {
-            case ProfileUpdateMethod.Get when urlBytes > _maxGetBytes:
-                throw TooLarge("GET", urlBytes, _maxGetBytes, "its URL would be");
-            case ProfileUpdateMethod.Get:
-                return (HttpMethod.Get, (int)urlBytes);
-            case ProfileUpdateMethod.Post when formBytes > _maxPostBytes:
-                throw TooLarge("POST", formBytes, _maxPostBytes, "its body would be");
-            case ProfileUpdateMethod.Post:
-                return (HttpMethod.Post, (int)formBytes);
-            default:
-                if (urlBytes <= _maxGetBytes)
-                {
-                    return (HttpMethod.Get, (int)urlBytes);
-                }
-
-                if (formBytes <= _maxPostBytes)
-                {
-                    return (HttpMethod.Post, (int)formBytes);
-                }
-
-                throw TooLarge("POST", formBytes, _maxPostBytes, string.Create(
-                    CultureInfo.InvariantCulture, $"its URL would be {urlBytes} bytes (GET limit {_maxGetBytes}) and its body"));
+            return ProfileUpdateSizeRules.Choose(update, _updateUrl.Length, _method, _maxGetBytes, _maxPostBytes, _logger);
         }
-    }
-
-    private ProfileUpdateTooLargeException TooLarge(string method, long actual, int limit, string what)
-    {
-        int reported = (int)Math.Min(actual, int.MaxValue);
-        Log.TooLarge(_logger, method, reported, limit);
-        _account.Telemetry.Failed.Add(1, new KeyValuePair<string, object?>("reason", "too_large"));
-        return new ProfileUpdateTooLargeException(
-            string.Create(CultureInfo.InvariantCulture,
-                $"The profile update is too large: {what} {actual} bytes, over the {method} limit of {limit} bytes. Nothing was sent; split the attributes into several updates of the same profile."),
-            reported,
-            limit);
+        catch (ProfileUpdateTooLargeException)
+        {
+            _account.Telemetry.Failed.Add(1, new KeyValuePair<string, object?>("reason", "too_large"));
+            throw;
+        }
     }
 }
