@@ -155,8 +155,22 @@ public sealed class PrivacyEndToEndTests
     }
 
     [Fact]
-    public async Task PrivacyFlows_AtTraceLevel_PutNoIdKeyOrValueInLogsActivitiesOrExceptions()
+    public async Task PrivacyFlows_AtTraceLevel_PutNoIdKeyOrValueInLogsActivitiesMetricsOrExceptions()
     {
+        var measurements = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var meters = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "TargetProfileUpdate")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((instrument, _, tags, _) => measurements.Enqueue(instrument.Name + " " + string.Join(",", tags.ToArray().Select(t => t.Key + "=" + t.Value))));
+        meters.SetMeasurementEventCallback<double>((instrument, _, tags, _) => measurements.Enqueue(instrument.Name + " " + string.Join(",", tags.ToArray().Select(t => t.Key + "=" + t.Value))));
+        meters.Start();
         await using var rig = await PrivacyRig.StartAsync();
         var ids = Enumerable.Range(10, 3).Select(i => ProfileId.FromThirdPartyId(Person(i))).ToList();
         foreach (var id in ids)
@@ -180,8 +194,12 @@ public sealed class PrivacyEndToEndTests
 
         Assert.Equal(404, unknownJob.StatusCode);
         Assert.Equal(500, failed.StatusCode);
+        Assert.Contains(measurements, m => m.StartsWith("target.privacy.jobs action=delete", StringComparison.Ordinal));
+        Assert.Contains(measurements, m => m.StartsWith("target.profile.suppressed source=update", StringComparison.Ordinal));
+        Assert.Contains(measurements, m => m.StartsWith("target.profile_api.duration endpoint=privacy_status", StringComparison.Ordinal));
         var texts = rig.Logs.Entries.Select(e => e.Text)
             .Concat(rig.ActivityTexts())
+            .Concat(measurements)
             .Concat(new Exception[] { refused, unknownJob, failed }.Select(e => e.ToString() + " " + (e is ProfileApiException p ? p.ResponseBody : null)))
             .Concat(statuses.Select(s => s.ToString() + " " + s.TargetMessage + " " + s.TargetResponseDetail))
             .Concat(deletion.Jobs.Select(j => j.ToString()))
