@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RichardSzalay.MockHttp;
 using TargetProfileUpdate.Tests.TestSupport;
 
-namespace TargetProfileUpdate.Tests.Http;
+namespace TargetProfileUpdate.Tests.Update;
 
 public sealed class ResponseTests
 {

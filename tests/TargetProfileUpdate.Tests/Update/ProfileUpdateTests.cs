@@ -1,4 +1,4 @@
-namespace TargetProfileUpdate.Tests;
+namespace TargetProfileUpdate.Tests.Update;
 
 public sealed class ProfileUpdateTests
 {

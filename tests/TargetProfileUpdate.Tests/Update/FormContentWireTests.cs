@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace TargetProfileUpdate.Tests.Http;
+namespace TargetProfileUpdate.Tests.Update;
 
 /// <summary>
 /// Issue 9: POST bodies went out as <c>application/x-www-form-urlencoded</c> without a charset, which a servlet container

@@ -1,6 +1,6 @@
 using TargetProfileUpdate.Tests.TestSupport;
 
-namespace TargetProfileUpdate.Tests.Http;
+namespace TargetProfileUpdate.Tests.Update;
 
 public sealed class MethodSelectionTests
 {
