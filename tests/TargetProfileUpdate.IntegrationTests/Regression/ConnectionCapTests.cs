@@ -1,13 +1,11 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using TargetProfileUpdate.SharedTestSupport;
 
 namespace TargetProfileUpdate.IntegrationTests.Regression;
 
 /// <summary>
 /// Regression (issue 9): 1,000 concurrent updates opened 1,000 TCP connections. The SDK's handler now caps connections
-/// per server at <see cref="TargetProfileUpdateOptions.MaxConnectionsPerServer"/>; a raw loopback server counts the
+/// per server at <see cref="TargetProfileUpdateOptions.MaxConnectionsPerServer"/>; the shared loopback server counts the
 /// sockets it accepts.
 /// </summary>
 public sealed class ConnectionCapTests
@@ -17,7 +15,13 @@ public sealed class ConnectionCapTests
     [InlineData(null, 300)]
     public async Task ManyConcurrentUpdates_OpenAtMostMaxConnectionsPerServer(int? cap, int updates)
     {
-        await using var server = new CountingServer(TimeSpan.FromMilliseconds(20));
+        // Each answer waits 20 ms of real time (no fake clock here: the SDK's own HttpClient is on a real socket), so that
+        // updates overlap and the client needs more than one connection unless the cap holds it back.
+        await using var server = LoopbackServer.Start(async (_, ct) =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
+            return Answer;
+        });
         var services = new ServiceCollection();
         services.AddTargetProfileUpdate(o =>
         {
@@ -37,100 +41,10 @@ public sealed class ConnectionCapTests
         var results = await Task.WhenAll(calls);
 
         Assert.All(results, r => Assert.Equal(1, r.Attempts));
-        Assert.Equal(updates, server.Requests);
+        Assert.Equal(updates, server.Requests.Count);
         Assert.InRange(server.Accepted, 1, cap ?? 100);
     }
 
-    /// <summary>An HTTP/1.1 keep-alive server that answers every request with the documented success body after a delay.</summary>
-    private sealed class CountingServer : IAsyncDisposable
-    {
-        private static readonly byte[] Answer = System.Text.Encoding.ASCII.GetBytes(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 34\r\n\r\ntrueRequest successfully submitted");
-
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly CancellationTokenSource _stop = new();
-        private readonly TimeSpan _delay;
-        private readonly Task _accepting;
-        private int _accepted;
-        private int _requests;
-
-        public CountingServer(TimeSpan delay)
-        {
-            _delay = delay;
-            _listener.Start();
-            BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-            _accepting = AcceptAsync();
-        }
-
-        public Uri BaseAddress { get; }
-
-        public int Accepted => Volatile.Read(ref _accepted);
-
-        public int Requests => Volatile.Read(ref _requests);
-
-        private async Task AcceptAsync()
-        {
-            try
-            {
-                while (true)
-                {
-                    var socket = await _listener.AcceptSocketAsync(_stop.Token);
-                    Interlocked.Increment(ref _accepted);
-                    _ = ServeAsync(socket);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        private async Task ServeAsync(Socket socket)
-        {
-            using (socket)
-            {
-                var buffer = new byte[16 * 1024];
-                int filled = 0;
-                try
-                {
-                    while (!_stop.IsCancellationRequested)
-                    {
-                        int end;
-                        while ((end = IndexOfHeaderEnd(buffer, filled)) < 0)
-                        {
-                            int read = await socket.ReceiveAsync(buffer.AsMemory(filled), _stop.Token);
-                            if (read == 0)
-                            {
-                                return;
-                            }
-
-                            filled += read;
-                        }
-
-                        Buffer.BlockCopy(buffer, end, buffer, 0, filled - end);
-                        filled -= end;
-                        Interlocked.Increment(ref _requests);
-                        await Task.Delay(_delay, _stop.Token);
-                        await socket.SendAsync(Answer, _stop.Token);
-                    }
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or SocketException)
-                {
-                }
-            }
-        }
-
-        private static int IndexOfHeaderEnd(byte[] buffer, int length)
-        {
-            int i = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
-            return i < 0 ? -1 : i + 4;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            await _accepting;
-            _stop.Dispose();
-        }
-    }
+    /// <summary>The documented success body, on a kept-alive connection.</summary>
+    private static readonly byte[] Answer = LoopbackServer.Response(200, "text/plain", "trueRequest successfully submitted");
 }

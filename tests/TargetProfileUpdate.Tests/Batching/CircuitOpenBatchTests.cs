@@ -17,7 +17,7 @@ public sealed class CircuitOpenBatchTests
     [Fact]
     public async Task UpdateManyAsync_WhenTheBreakerIsOpen_CountsUpdatesNeverSentAsNotSent_NotFailed()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var handler = new OutageHandler(Outage);
         using var services = TestClients.CreateProvider(handler, timeProvider: time);
         var client = services.GetRequiredService<IProfileUpdateClient>();
@@ -37,7 +37,7 @@ public sealed class CircuitOpenBatchTests
     [Fact]
     public async Task UpdateManyAsync_WaitWhileCircuitOpen_RidesOutAShortOutage_InsteadOfGivingUpOnEverythingBehindIt()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var handler = new OutageHandler(Outage);
         using var services = TestClients.CreateProvider(handler, timeProvider: time);
         var client = services.GetRequiredService<IProfileUpdateClient>();
@@ -58,7 +58,7 @@ public sealed class CircuitOpenBatchTests
     [Fact]
     public async Task UpdateManyAsync_WaitWhileCircuitOpen_IsBoundedByTheCallersToken_AndWaitingUpdatesAreNotSent()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var handler = new OutageHandler(int.MaxValue);
         using var services = TestClients.CreateProvider(handler, timeProvider: time);
         var client = services.GetRequiredService<IProfileUpdateClient>();

@@ -189,17 +189,25 @@ public sealed class UpdateManyTests
         private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _inFlight;
         private int _maxInFlight;
+        private TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
         public void Open() => _gate.TrySetResult();
 
+        /// <summary>Waits for the event of updates entering (no polling), bounded by 30 s so a broken test fails instead of hanging.</summary>
         public async Task WaitForInFlightAsync(int count)
         {
             using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while (Volatile.Read(ref _inFlight) < count)
+            while (true)
             {
-                await Task.Delay(1, bound.Token);
+                var entered = Volatile.Read(ref _entered);
+                if (Volatile.Read(ref _inFlight) >= count)
+                {
+                    return;
+                }
+
+                await entered.Task.WaitAsync(bound.Token);
             }
         }
 
@@ -207,6 +215,7 @@ public sealed class UpdateManyTests
         {
             int now = Interlocked.Increment(ref _inFlight);
             InterlockedMax(ref _maxInFlight, now);
+            Interlocked.Exchange(ref _entered, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             try
             {
                 await _gate.Task.WaitAsync(cancellationToken);

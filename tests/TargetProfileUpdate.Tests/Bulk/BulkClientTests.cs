@@ -120,7 +120,7 @@ public sealed class BulkClientTests
     [Fact]
     public async Task Upload_503WithRetryAfter_WaitsThatLongOnTheClockThenResendsIdenticalBytes()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = new TimerWatchingTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var handler = new RecordingHandler().Then(Unavailable(5)).Then(Accepted());
         var (client, _, _) = Create(handler, time: time);
 

@@ -44,7 +44,7 @@ public sealed class FetchErrorTests
     [Fact]
     public async Task GetProfileAsync_429WithRetryAfterWithinTheCap_WaitsOnTheClockAndRetries()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        var time = new TimerWatchingTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         var handler = new RecordingHandler()
             .Then(WithRetryAfter(RecordingHandler.Text(HttpStatusCode.TooManyRequests, "slow down"), "2"))
             .Then(Json(CurrentShape));

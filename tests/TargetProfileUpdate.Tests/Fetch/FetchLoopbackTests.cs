@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using TargetProfileUpdate.SharedTestSupport;
 using static TargetProfileUpdate.Tests.Fetch.FetchTestSupport;
 
 namespace TargetProfileUpdate.Tests.Fetch;
@@ -84,97 +81,21 @@ public sealed class FetchLoopbackTests
         return services.BuildServiceProvider();
     }
 
-    /// <summary>A minimal HTTP/1.1 server on a raw socket: records each request line as bytes and answers one fixed JSON.</summary>
+    /// <summary>The shared loopback server (raw socket, port 0 kept), answering every request with one fixed JSON and closing.</summary>
     private sealed class RawHttpServer : IAsyncDisposable
     {
-        private static readonly byte[] Answer = BuildAnswer();
-        private readonly TcpListener _listener;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
+        private static readonly byte[] Answer = LoopbackServer.Response(200, "application/json", CurrentShape, close: true);
+        private readonly LoopbackServer _server = LoopbackServer.Start(_ => Answer);
 
-        private RawHttpServer()
-        {
-            _listener = new TcpListener(IPAddress.Loopback, 0);
-            _listener.Start();
-            BaseAddress = new Uri("http://127.0.0.1:" + ((IPEndPoint)_listener.LocalEndpoint).Port + "/");
-            _loop = Task.Run(AcceptLoopAsync);
-        }
+        public Uri BaseAddress => _server.BaseAddress;
 
-        public Uri BaseAddress { get; }
+        /// <summary>Each request line as bytes, exactly as sent.</summary>
+        public IEnumerable<byte[]> RequestLines => _server.Requests.Select(r => r.RequestLine);
 
-        public ConcurrentQueue<byte[]> RequestLines { get; } = new();
-
-        public ConcurrentQueue<string> Heads { get; } = new();
+        public IEnumerable<string> Heads => _server.Requests.Select(r => r.HeadText);
 
         public static RawHttpServer Start() => new();
 
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            try
-            {
-                await _loop;
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            _stop.Dispose();
-        }
-
-        private static byte[] BuildAnswer()
-        {
-            byte[] body = System.Text.Encoding.UTF8.GetBytes(CurrentShape);
-            byte[] head = System.Text.Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.Length + "\r\nConnection: close\r\n\r\n");
-            return [.. head, .. body];
-        }
-
-        private async Task AcceptLoopAsync()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                TcpClient client;
-                try
-                {
-                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using (client)
-                {
-                    await ServeAsync(client.GetStream());
-                }
-            }
-        }
-
-        private async Task ServeAsync(NetworkStream stream)
-        {
-            var head = new List<byte>();
-            var buffer = new byte[4096];
-            while (!EndsHead(head))
-            {
-                int read = await stream.ReadAsync(buffer, _stop.Token);
-                if (read == 0)
-                {
-                    return;
-                }
-
-                head.AddRange(buffer.AsSpan(0, read));
-            }
-
-            byte[] bytes = [.. head];
-            int lineEnd = bytes.AsSpan().IndexOf("\r\n"u8);
-            RequestLines.Enqueue(bytes[..lineEnd]);
-            Heads.Enqueue(System.Text.Encoding.Latin1.GetString(bytes));
-            await stream.WriteAsync(Answer, _stop.Token);
-            await stream.FlushAsync(_stop.Token);
-        }
-
-        private static bool EndsHead(List<byte> head) =>
-            head.Count >= 4 && head[^4] == '\r' && head[^3] == '\n' && head[^2] == '\r' && head[^1] == '\n';
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }

@@ -67,7 +67,7 @@ public sealed partial class CallEnvelopeTests
     [MemberData(nameof(Endpoints))]
     public async Task Timeout_ReportsTheCallsRealElapsedTimeAndTheLimitThatEndedIt(Endpoint endpoint)
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var routes = new Routes(endpoint, null);
         await using var provider = Provider(endpoint, routes, time);
         // Bulk uploads get at least 30 minutes; status polls have their own short BulkStatusResilience (30 s total).

@@ -100,7 +100,7 @@ public sealed class PrivacyJobTests
     [Fact]
     public async Task WaitForCompletionAsync_PollsOnTheFakeClockUntilTheJobIsComplete()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         int polls = 0;
         var service = new FakePrivacyService
         {

@@ -143,7 +143,7 @@ public sealed class QuotaTests
     [Fact]
     public async Task UpdateAsync_WithPacing_SpacesAttemptsOnTheClock()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var (client, handler, _) = TestClients.Create(o => o.Quota.RequestsPerSecond = 0.5, timeProvider: time);
 
         await client.UpdateAsync(Update(1));

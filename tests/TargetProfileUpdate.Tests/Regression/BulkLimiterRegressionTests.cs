@@ -24,7 +24,7 @@ public sealed class BulkLimiterRegressionTests
     private static HttpResponseMessage Status(string state) =>
         Xml("<response><batchId>demo-1</batchId><status>" + state + "</status><batchSize>1</batchSize></response>");
 
-    private static FakeTimeProvider Clock() => new(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private static TimerWatchingTimeProvider Clock() => new(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public async Task Upload_OfSixtyBatches_WaitsForTheBulkLimitersNextPermit_InsteadOfFailingAtBatch51()

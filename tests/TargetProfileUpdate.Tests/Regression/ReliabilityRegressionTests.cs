@@ -33,7 +33,7 @@ public sealed class ReliabilityRegressionTests
     [Fact]
     public async Task Pacing_UnderConcurrency_DoesNotTripTheCircuitBreaker()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var handler = new ClockHandler(time);
         using var services = Build(o => o.Quota.RequestsPerSecond = 5, time, handler);
         var client = services.GetRequiredService<IProfileUpdateClient>();
@@ -55,7 +55,7 @@ public sealed class ReliabilityRegressionTests
     [Fact]
     public async Task Pacing_WithTheBreakerOff_NeverTimesOutQueuedUpdates()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var handler = new ClockHandler(time);
         using var services = Build(o =>
         {
@@ -77,7 +77,7 @@ public sealed class ReliabilityRegressionTests
     [Fact]
     public async Task Pacing_UpdateManyAtDefaultConcurrency_AcceptsEveryUpdate()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var handler = new ClockHandler(time);
         using var services = Build(o => o.Quota.RequestsPerSecond = 5, time, handler);
         var client = services.GetRequiredService<IProfileUpdateClient>();
@@ -94,7 +94,7 @@ public sealed class ReliabilityRegressionTests
     [Fact]
     public async Task Pacing_CanceledWait_ReleasesItsSlot()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var handler = new ClockHandler(time);
         using var services = Build(o => o.Quota.RequestsPerSecond = 1, time, handler);
         var client = services.GetRequiredService<IProfileUpdateClient>();
@@ -102,8 +102,9 @@ public sealed class ReliabilityRegressionTests
         var start = time.GetUtcNow();
 
         using var cts = new CancellationTokenSource();
+        var pacing = TestClients.WaitForTimerAsync(time, due => due > TimeSpan.FromMilliseconds(500) && due <= TimeSpan.FromSeconds(1));
         var abandoned = client.UpdateAsync(Update(2), cts.Token);
-        await Task.Delay(20);
+        await pacing; // the second update waits for its pacing slot, one second after the first
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
         var third = client.UpdateAsync(Update(3));
@@ -285,7 +286,7 @@ public sealed class ReliabilityRegressionTests
     [Fact]
     public async Task ResilienceOff_AHungServer_StillEndsAtTheTotalTimeout()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var handler = new RecordingHandler().Then(async (_, ct) =>
         {
             await Task.Delay(Timeout.Infinite, ct);

@@ -135,7 +135,7 @@ public sealed class RetryTests
     [Fact]
     public async Task UpdateAsync_429WithRetryAfter2Seconds_WaitsAtLeastTwoSecondsOnTheClock()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = new TimerWatchingTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var handler = new RecordingHandler().Then(Status(HttpStatusCode.TooManyRequests, "2")).Then(RecordingHandler.Ok());
         var (client, _, _) = TestClients.Create(handler: handler, timeProvider: time);
 
@@ -154,7 +154,7 @@ public sealed class RetryTests
     public async Task UpdateAsync_RetryAfterAsHttpDate_IsHonoured()
     {
         var now = DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
-        var time = new FakeTimeProvider(now);
+        var time = new TimerWatchingTimeProvider(now);
         var handler = new RecordingHandler().Then(Status(HttpStatusCode.ServiceUnavailable, now.AddSeconds(5).ToString("R"))).Then(RecordingHandler.Ok());
         var (client, _, _) = TestClients.Create(handler: handler, timeProvider: time);
 
@@ -222,7 +222,7 @@ public sealed class RetryTests
     [Fact]
     public async Task UpdateAsync_CanceledDuringBackoffDelay_ThrowsOperationCanceledAndStopsRetrying()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var handler = new RecordingHandler().Always(() => Status(HttpStatusCode.ServiceUnavailable, "10"));
         var (client, _, _) = TestClients.Create(handler: handler, timeProvider: time);
         using var cts = new CancellationTokenSource();

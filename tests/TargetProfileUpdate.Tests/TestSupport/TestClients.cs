@@ -109,15 +109,76 @@ public static class TestClients
     public static ServiceProvider Build(IServiceCollection services) =>
         services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
-    /// <summary>Advances a fake clock in small steps until <paramref name="condition"/> holds (bounded, no real waiting on the clock).</summary>
+    /// <summary>
+    /// Advances a fake clock in <paramref name="step"/>s until <paramref name="condition"/> holds or <paramref name="max"/> has
+    /// passed on it, with no real sleep between steps. On a <see cref="TimerWatchingTimeProvider"/>, a step that ran timer
+    /// callbacks is followed by a wait for the event that the released work is waiting on the clock again (it created a
+    /// timer) or is done (the condition holds); then, and after a step that released nothing, the thread pool is given the
+    /// processor with <see cref="Task.Yield"/> until it has no queued work, bounded by a count of yields.
+    /// </summary>
     public static async Task AdvanceUntilAsync(FakeTimeProvider time, Func<bool> condition, TimeSpan step, TimeSpan max)
     {
-        for (var advanced = TimeSpan.Zero; advanced < max && !condition(); advanced += step)
+        var watching = time as TimerWatchingTimeProvider;
+        for (var advanced = TimeSpan.Zero; advanced < max && !await SettleAsync(condition); advanced += step)
         {
-            await Task.Delay(5);
+            long created = watching?.Created ?? 0;
+            long fired = watching?.Fired ?? 0;
             time.Advance(step);
+            if (watching is not null && watching.Fired != fired)
+            {
+                await ReleasedWorkWaitsAgainAsync(watching, created, condition);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Yields until <paramref name="condition"/> holds, at least <see cref="MinYields"/> times and then while the thread pool
+    /// still has queued work, at most <see cref="MaxYields"/> times; returns the condition.
+    /// </summary>
+    public static async Task<bool> SettleAsync(Func<bool> condition)
+    {
+        for (int i = 0; i < MaxYields && !condition(); i++)
+        {
+            if (i >= MinYields && ThreadPool.PendingWorkItemCount == 0)
+            {
+                break;
+            }
+
+            await Task.Yield();
         }
 
-        await Task.Delay(5);
+        return condition();
     }
+
+    /// <summary>
+    /// Waits until a timer is created after the <paramref name="created"/>th or <paramref name="condition"/> holds. The
+    /// condition has no event of its own, so between checks this waits on the timer event with a 1 ms real-time bound
+    /// (a poll of the condition, not pacing of the clock); 10 s without either means the work ended without a timer and
+    /// without meeting the condition, and the clock moves on.
+    /// </summary>
+    private static async Task ReleasedWorkWaitsAgainAsync(TimerWatchingTimeProvider time, long created, Func<bool> condition)
+    {
+        var bound = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; time.Created == created && !condition() && bound.Elapsed < TimeSpan.FromSeconds(10); i++)
+        {
+            if (i < MaxYields)
+            {
+                await Task.Yield();
+            }
+            else
+            {
+                await Task.Delay(1); // see the summary: a bounded poll of a condition that has no event, never a step of the clock
+            }
+        }
+    }
+
+    private const int MinYields = 20;
+    private const int MaxYields = 2_000;
+
+    /// <summary>
+    /// Waits, without advancing the clock, until <paramref name="time"/> has a timer that <paramref name="due"/> accepts
+    /// (the code under test is then waiting on the clock), bounded by 30 s of real time so a broken test fails instead of hanging.
+    /// </summary>
+    public static Task WaitForTimerAsync(TimerWatchingTimeProvider time, Func<TimeSpan, bool> due) =>
+        time.TimerCreated(due).WaitAsync(TimeSpan.FromSeconds(30));
 }
