@@ -155,7 +155,7 @@ public sealed class FailoverTests
         Assert.All(services.Logs, e =>
         {
             Assert.DoesNotContain(password, e.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain(redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(redis.Endpoint, e.Message, StringComparison.Ordinal);
         });
     }
 }

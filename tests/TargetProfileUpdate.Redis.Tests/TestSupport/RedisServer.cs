@@ -1,14 +1,15 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
 namespace TargetProfileUpdate.Redis.Tests.TestSupport;
 
 /// <summary>
-/// A real <c>redis-server</c> on a free loopback port, persistence off, started by the tests and stopped by its
-/// process id. It can be killed and restarted on the same port, for failover tests. Never a mock, never skipped:
-/// without <c>redis-server</c> on the PATH the tests fail and say how to install it.
+/// A real <c>redis-server</c> on a Unix domain socket in a directory of its own (<c>--port 0 --unixsocket …</c>: no TCP
+/// port at all, so none is probed and none can be taken by another process), persistence off, started by the tests and
+/// stopped by its process id. It can be killed and restarted on the same socket, for failover tests. StackExchange.Redis
+/// reads an endpoint written <c>!/path/to/socket</c> as a Unix socket (a bare <c>/path</c> would be a host name on port
+/// 6379), so <see cref="ConnectionString"/> works unchanged in the child processes the tests start. Never a mock, never skipped: without <c>redis-server</c> on the PATH the tests fail and say how to install it.
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
@@ -23,22 +24,8 @@ public sealed class RedisServer : IDisposable
     private RedisServer(string? password)
     {
         Password = password;
-
-        // The port is probed and released, so a server started at the same moment by another test (or another process)
-        // can take it: then ours fails to bind while theirs answers our PING. Start checks that the server answering is
-        // ours (INFO's process_id); when it is not, ours is stopped and another port tried.
-        for (int attempt = 1; ; attempt++)
-        {
-            Port = FreePort();
-            try
-            {
-                Start();
-                return;
-            }
-            catch (PortTakenException) when (attempt < 5)
-            {
-            }
-        }
+        Endpoint = Path.Combine(_directory, "redis.sock");
+        Start();
     }
 
     public string? Password { get; }
@@ -46,10 +33,11 @@ public sealed class RedisServer : IDisposable
     /// <summary>Starts a server that requires <paramref name="password"/> (<c>requirepass</c>).</summary>
     public static RedisServer WithPassword(string password) => new(password);
 
-    public int Port { get; private set; }
+    /// <summary>The path of the server's Unix domain socket (private to this server: its own temporary directory).</summary>
+    public string Endpoint { get; }
 
     /// <summary>A connection string that fails fast and reconnects quickly, so failover tests stay short (without the password).</summary>
-    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=1000,connectRetry=1";
+    public string ConnectionString => $"!{Endpoint},abortConnect=false,connectTimeout=1000,connectRetry=1";
 
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
 
@@ -83,7 +71,7 @@ public sealed class RedisServer : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = _directory,
         };
-        foreach (string argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", _directory })
+        foreach (string argument in new[] { "--port", "0", "--unixsocket", Endpoint, "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", _directory })
         {
             start.ArgumentList.Add(argument);
         }
@@ -110,22 +98,20 @@ public sealed class RedisServer : IDisposable
                 Kill();
                 lock (output)
                 {
-                    if (output.ToString().Contains("Address already in use", StringComparison.Ordinal))
-                    {
-                        throw new PortTakenException(Port);
-                    }
-
-                    throw new InvalidOperationException($"redis-server did not answer PING on port {Port}. Its output:\n{output}");
+                    throw new InvalidOperationException($"redis-server did not answer PING on {Endpoint}. Its output:\n{output}");
                 }
             }
 
+            // Polls a real process coming up (no fake clock involved); redis-server offers no readiness event to await.
             Thread.Sleep(20);
         }
 
-        if (ProcessIdOnPort() != process.Id)
+        // The socket is in a directory of our own, so the server answering is ours; its process id says so.
+        int answering = ProcessIdOnSocket();
+        if (answering != process.Id)
         {
             Kill();
-            throw new PortTakenException(Port);
+            throw new InvalidOperationException($"The redis-server answering on {Endpoint} has process id {answering}, not {process.Id}.");
         }
     }
 
@@ -169,9 +155,8 @@ public sealed class RedisServer : IDisposable
     {
         try
         {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, Port);
-            NetworkStream stream = client.GetStream();
+            using Socket client = Connect();
+            using var stream = new NetworkStream(client);
             stream.ReadTimeout = 1000;
             stream.Write(System.Text.Encoding.ASCII.GetBytes(Password is null ? "PING\r\n" : "AUTH " + Password + "\r\nPING\r\n"));
             var buffer = new byte[64];
@@ -194,14 +179,28 @@ public sealed class RedisServer : IDisposable
         }
     }
 
-    /// <summary>The process id of the server answering on <see cref="Port"/> (<c>INFO server</c>), or -1.</summary>
-    private int ProcessIdOnPort()
+    private Socket Connect()
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(Endpoint));
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The process id of the server answering on <see cref="Endpoint"/> (<c>INFO server</c>), or -1.</summary>
+    private int ProcessIdOnSocket()
     {
         try
         {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, Port);
-            NetworkStream stream = client.GetStream();
+            using Socket client = Connect();
+            using var stream = new NetworkStream(client);
             stream.ReadTimeout = 2000;
             stream.Write(System.Text.Encoding.ASCII.GetBytes((Password is null ? string.Empty : "AUTH " + Password + "\r\n") + "INFO server\r\n"));
             var buffer = new byte[8192];
@@ -219,14 +218,5 @@ public sealed class RedisServer : IDisposable
         {
             return -1;
         }
-    }
-
-    private sealed class PortTakenException(int port) : Exception($"Another redis-server answered on port {port}.");
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
