@@ -73,7 +73,7 @@ public sealed class BulkTests : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (emulator.GetBatches().Count < 2 && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(20);
+            await Task.Delay(20); // polls the emulator while a real child process imports (no fake clock); the emulator raises no event
         }
 
         process.Interrupt();

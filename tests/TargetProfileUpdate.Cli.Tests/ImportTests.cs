@@ -72,7 +72,7 @@ public sealed class ImportTests : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (emulator.AppliedUpdates < 2_000 && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(20);
+            await Task.Delay(20); // polls the emulator while a real child process imports (no fake clock); the emulator raises no event
         }
 
         process.Interrupt();

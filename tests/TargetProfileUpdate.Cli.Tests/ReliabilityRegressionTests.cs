@@ -100,7 +100,7 @@ public sealed class ReliabilityRegressionTests : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (emulator.AppliedUpdates < 50 && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(10);
+            await Task.Delay(10); // polls the emulator while a real child process imports (no fake clock); the emulator raises no event
         }
 
         // Rewrite it in place with rows of one field: the reader meets them where it stands.

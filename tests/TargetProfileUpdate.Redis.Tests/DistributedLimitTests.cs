@@ -81,6 +81,7 @@ public sealed class DistributedLimitTests(RedisServer redis) : IClassFixture<Red
         TimeSpan retryAfter = Limits.RetryAfter(refused);
         Assert.InRange(retryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
 
+        // The window is kept by redis-server's own clock, which no fake clock can move: waiting the real Retry-After is the test.
         await Task.Delay(retryAfter + TimeSpan.FromMilliseconds(20));
 
         using RateLimitLease afterWaiting = await limits.Quota.AcquireAsync(1);

@@ -50,7 +50,7 @@ public sealed class FailoverTests
         {
             Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "The limiter did not return to Redis within 30 s of its restart.");
             (await limits.Quota.AcquireAsync(1)).Dispose();
-            await Task.Delay(50);
+            await Task.Delay(50); // polls a real redis-server coming back (no fake clock); the limiter raises no event for it, only logs
         }
 
         Assert.True(limits.IsRedisAvailable);
@@ -96,7 +96,7 @@ public sealed class FailoverTests
         while (!(await limits.Quota.AcquireAsync(1)).IsAcquired)
         {
             Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "The limiter did not grant again within 30 s of Redis's restart.");
-            await Task.Delay(50);
+            await Task.Delay(50); // polls a real redis-server coming back (no fake clock); refusals until then carry no event to await
         }
 
         Assert.True(limits.IsRedisAvailable);

@@ -147,7 +147,7 @@ public static class Program
                 return false;
             }
 
-            await Task.Delay(10);
+            await Task.Delay(10); // a barrier of OS processes on a real Redis counter: no fake clock, and no event crosses processes
         }
 
         return true;

@@ -70,7 +70,7 @@ public sealed class RedisRegressionTests(RedisServer redis) : IClassFixture<Redi
                     using RateLimitLease lease = await limits.Quota.AcquireAsync(1);
                     Assert.True(lease.IsAcquired, "A permit was refused as if rate limited.");
                     Assert.Equal(RedisUnavailableBehavior.FailOpenWithLocalLimit, behavior);
-                    await Task.Delay(50);
+                    await Task.Delay(50); // real Redis, real time (no fake clock): gives the multiplexer's handshake time to be refused
                 }
                 catch (InvalidOperationException e)
                 {

@@ -29,7 +29,7 @@ public static class DeliveryWorkerProcess
         await using var provider = services.BuildServiceProvider();
         var result = await provider.GetRequiredService<IProfileUpdateClient>().UpdateManyAsync(Updates(count));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"deferred={result.Deferred} accepted={result.Accepted} failed={result.Failed}"));
-        await Task.Delay(Timeout.Infinite);
+        await Task.Delay(Timeout.Infinite); // the worker process waits to be killed by the test: not a sleep
         return 0;
     }
 }

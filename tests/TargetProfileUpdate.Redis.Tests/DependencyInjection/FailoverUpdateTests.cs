@@ -166,7 +166,7 @@ public sealed class FailoverUpdateTests
             catch (ProfileApiRateLimitedException ex) when (ex.Attempts == 0)
             {
                 Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "Updates did not flow through Redis within 30 s of its restart.");
-                await Task.Delay(50);
+                await Task.Delay(50); // polls a real redis-server coming back (no fake clock), bounded by the 30 s deadline above
             }
         }
     }

@@ -258,7 +258,7 @@ public sealed class FetchErrorTests
         var handler = new RecordingHandler().Then(async (_, ct) =>
         {
             arrived.SetResult();
-            await Task.Delay(Timeout.Infinite, ct);
+            await Task.Delay(Timeout.Infinite, ct); // hangs until canceled (a stuck server): not a sleep
             return Json(CurrentShape);
         });
         var (fetch, _, _, _) = Create(handler: handler);

@@ -181,7 +181,7 @@ public sealed partial class CallEnvelopeTests
                 }
 
                 Hanging?.Invoke();
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                await Task.Delay(Timeout.Infinite, cancellationToken); // hangs until canceled (a stuck server): not a sleep
             }
 
             return target switch

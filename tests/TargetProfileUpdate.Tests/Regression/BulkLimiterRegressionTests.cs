@@ -67,7 +67,7 @@ public sealed class BulkLimiterRegressionTests
         var time = Clock();
         var hanging = new RecordingHandler().Then(async (_, ct) =>
         {
-            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct); // hangs until canceled (a stuck server): not a sleep
             return Status("complete");
         });
         var (_, _, services) = TestClients.Create(

@@ -185,7 +185,7 @@ public sealed class ReliabilityRegressionTests
         handler.Then(async (_, ct) =>
         {
             started.TrySetResult();
-            await Task.Delay(Timeout.Infinite, ct);
+            await Task.Delay(Timeout.Infinite, ct); // hangs until canceled (a stuck server): not a sleep
             return RecordingHandler.Ok();
         });
         var client = new ProfileUpdateClient(new TargetProfileUpdateOptions { ClientCode = "demo" }, null, NullLoggerFactory.Instance, handler);
@@ -289,7 +289,7 @@ public sealed class ReliabilityRegressionTests
         var time = new TimerWatchingTimeProvider();
         var handler = new RecordingHandler().Then(async (_, ct) =>
         {
-            await Task.Delay(Timeout.Infinite, ct);
+            await Task.Delay(Timeout.Infinite, ct); // hangs until canceled (a stuck server): not a sleep
             return RecordingHandler.Ok();
         });
         var (client, _, _) = TestClients.Create(o => { o.Resilience.Enabled = false; o.Resilience.TotalTimeout = TimeSpan.FromSeconds(3); }, handler, time);

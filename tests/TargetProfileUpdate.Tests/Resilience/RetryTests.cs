@@ -206,7 +206,7 @@ public sealed class RetryTests
     {
         var handler = new RecordingHandler().Then(async (_, ct) =>
         {
-            await Task.Delay(Timeout.Infinite, ct);
+            await Task.Delay(Timeout.Infinite, ct); // hangs until canceled (a stuck server): not a sleep
             return RecordingHandler.Ok();
         });
         var (client, _, _) = TestClients.Create(handler: handler);
@@ -240,7 +240,7 @@ public sealed class RetryTests
     {
         var handler = new RecordingHandler().Then(async (_, ct) =>
         {
-            await Task.Delay(Timeout.Infinite, ct);
+            await Task.Delay(Timeout.Infinite, ct); // hangs until canceled (a stuck server): not a sleep
             return RecordingHandler.Ok();
         });
         var (client, _, _) = TestClients.Create(
