@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using StackExchange.Redis;
 using TargetProfileUpdate.Redis.Tests.TestSupport;
+using TargetProfileUpdate.SharedTestSupport;
 
 namespace TargetProfileUpdate.Redis.Tests;
 
@@ -18,30 +18,20 @@ public sealed partial class CrossProcessTests(RedisServer redis) : IClassFixture
     {
         string prefix = $"test:{Guid.NewGuid():N}:{{clientCode}}:";
         string assembly = typeof(CrossProcessTests).Assembly.Location;
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-
-        var processes = new List<(Process Process, Task<string> Output, Task<string> Error)>();
+        var processes = new List<ChildProcess>();
         try
         {
             for (int i = 0; i < Workers; i++)
             {
-                var start = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (string argument in new[] { "exec", assembly, Program.WorkerCommand, redis.ConnectionString, prefix, Inv(Limit), Inv(AttemptsPerWorker), Inv(Workers) })
-                {
-                    start.ArgumentList.Add(argument);
-                }
-
-                Process process = Process.Start(start)!;
-                processes.Add((process, process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync()));
+                processes.Add(ChildProcess.DotnetExec(assembly, [Program.WorkerCommand, redis.ConnectionString, prefix, Inv(Limit), Inv(AttemptsPerWorker), Inv(Workers)]));
             }
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             int granted = 0, refused = 0, withRetryAfter = 0, unavailable = 0;
-            foreach ((Process process, Task<string> output, Task<string> error) in processes)
+            foreach (ChildProcess process in processes)
             {
-                await process.WaitForExitAsync(timeout.Token);
-                string text = await output;
-                Assert.True(process.ExitCode == 0, $"Worker {process.Id} exited with {process.ExitCode}: {text} {await error}");
+                var (exitCode, text, error) = await process.WaitForExitAsync(timeout.Token);
+                Assert.True(exitCode == 0, $"Worker {process.Id} exited with {exitCode}: {text} {error}");
                 Match m = ResultLine().Match(text);
                 Assert.True(m.Success, $"Worker {process.Id} printed no result: {text}");
                 granted += int.Parse(m.Groups["granted"].Value, CultureInfo.InvariantCulture);
@@ -59,13 +49,8 @@ public sealed partial class CrossProcessTests(RedisServer redis) : IClassFixture
         }
         finally
         {
-            foreach ((Process process, _, _) in processes)
+            foreach (ChildProcess process in processes)
             {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                }
-
                 process.Dispose();
             }
         }

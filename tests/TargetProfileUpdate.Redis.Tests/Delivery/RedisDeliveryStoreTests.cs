@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using TargetProfileUpdate.Emulator;
 using TargetProfileUpdate.Redis.Tests.TestSupport;
+using TargetProfileUpdate.SharedTestSupport;
 
 namespace TargetProfileUpdate.Redis.Tests.Delivery;
 
@@ -20,28 +20,16 @@ public sealed class RedisDeliveryStoreTests(RedisServer redis) : IClassFixture<R
         // Zero propagation delay: the test reads what was applied right after the pass.
         await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { PropagationDelay = TimeSpan.Zero });
         string prefix = Prefix();
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { "exec", typeof(RedisDeliveryStoreTests).Assembly.Location, Program.DeferWorkerCommand, emulator.BaseAddress.ToString(), emulator.ClientCode, redis.ConnectionString, prefix, "300" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
         string line;
-        using (var process = Process.Start(start)!)
+        using (var process = ChildProcess.DotnetExec(
+            typeof(RedisDeliveryStoreTests).Assembly.Location,
+            [Program.DeferWorkerCommand, emulator.BaseAddress.ToString(), emulator.ClientCode, redis.ConnectionString, prefix, "300"]))
         {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-                line = await process.StandardOutput.ReadLineAsync(timeout.Token) ?? await process.StandardError.ReadToEndAsync(timeout.Token);
-            }
-            finally
-            {
-                // Killed by its id while the 300 updates are pending (it never re-checks: it has no host).
-                using var byId = Process.GetProcessById(process.Id);
-                byId.Kill();
-                await process.WaitForExitAsync();
-            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            line = await process.FirstLineAsync(timeout.Token) ?? (await process.WaitForExitAsync(timeout.Token)).Error;
+
+            // Killed by its id while the 300 updates are pending (it never re-checks: it has no host).
+            process.Kill();
         }
 
         Assert.Equal("deferred=300 accepted=0 failed=0", line);

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using StackExchange.Redis;
 using TargetProfileUpdate.Emulator;
 using TargetProfileUpdate.Redis.Tests.TestSupport;
+using TargetProfileUpdate.SharedTestSupport;
 
 namespace TargetProfileUpdate.Redis.Tests.DependencyInjection;
 
@@ -27,34 +27,24 @@ public sealed partial class CrossProcessUpdateTests(RedisServer redis) : IClassF
         RedisClients.Seed(emulator);
         string prefix = $"test:{Guid.NewGuid():N}:{{clientCode}}:";
         string assembly = typeof(CrossProcessUpdateTests).Assembly.Location;
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-
-        var processes = new List<(Process Process, Task<string> Output, Task<string> Error)>();
+        var processes = new List<ChildProcess>();
         try
         {
             for (int i = 0; i < Workers; i++)
             {
-                var start = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (string argument in new[]
-                {
-                    "exec", assembly, Program.UpdateWorkerCommand, emulator.BaseAddress.ToString(), emulator.ClientCode, redis.ConnectionString,
+                processes.Add(ChildProcess.DotnetExec(assembly,
+                [
+                    Program.UpdateWorkerCommand, emulator.BaseAddress.ToString(), emulator.ClientCode, redis.ConnectionString,
                     prefix, Inv(Limit), Inv(UpdatesPerWorker), Inv(Workers), Inv(Concurrency),
-                })
-                {
-                    start.ArgumentList.Add(argument);
-                }
-
-                Process process = Process.Start(start)!;
-                processes.Add((process, process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync()));
+                ]));
             }
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
             long accepted = 0, rateLimited = 0, withRetryAfter = 0, sentBeforeRefusal = 0, other = 0;
-            foreach ((Process process, Task<string> output, Task<string> error) in processes)
+            foreach (ChildProcess process in processes)
             {
-                await process.WaitForExitAsync(timeout.Token);
-                string text = await output;
-                Assert.True(process.ExitCode == 0, $"Worker {process.Id} exited with {process.ExitCode}: {text} {await error}");
+                var (exitCode, text, error) = await process.WaitForExitAsync(timeout.Token);
+                Assert.True(exitCode == 0, $"Worker {process.Id} exited with {exitCode}: {text} {error}");
                 Match m = ResultLine().Match(text);
                 Assert.True(m.Success, $"Worker {process.Id} printed no result: {text}");
                 long Get(string group) => long.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
@@ -85,13 +75,8 @@ public sealed partial class CrossProcessUpdateTests(RedisServer redis) : IClassF
         }
         finally
         {
-            foreach ((Process process, _, _) in processes)
+            foreach (ChildProcess process in processes)
             {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                }
-
                 process.Dispose();
             }
         }

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using TargetProfileUpdate.Emulator;
 using TargetProfileUpdate.Redis.Tests.TestSupport;
+using TargetProfileUpdate.SharedTestSupport;
 
 namespace TargetProfileUpdate.Redis.Tests.Suppression;
 
@@ -137,31 +137,12 @@ public sealed class RedisSuppressionListTests(RedisServer redis) : IClassFixture
 
     private async Task<string> RunWorkerAsync(TargetEmulator emulator, string key, string thirdPartyId)
     {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { "exec", typeof(RedisSuppressionListTests).Assembly.Location, SuppressionWorker.Command, emulator.BaseAddress.ToString(), emulator.ClientCode, redis.ConnectionString, key, Secret, thirdPartyId })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
+        using var process = ChildProcess.DotnetExec(
+            typeof(RedisSuppressionListTests).Assembly.Location,
+            [SuppressionWorker.Command, emulator.BaseAddress.ToString(), emulator.ClientCode, redis.ConnectionString, key, Secret, thirdPartyId]);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-        }
-
-        string text = await output;
-        Assert.True(process.ExitCode == 0, $"Worker exited with {process.ExitCode}: {text} {await error}");
+        var (exitCode, text, error) = await process.WaitForExitAsync(timeout.Token);
+        Assert.True(exitCode == 0, $"Worker exited with {exitCode}: {text} {error}");
         return text.Trim();
     }
 }
