@@ -172,7 +172,7 @@ public static class TestClients
         }
     }
 
-    private const int MinYields = 20;
+    private const int MinYields = 100;
     private const int MaxYields = 2_000;
 
     /// <summary>
