@@ -49,9 +49,9 @@ public sealed class AdobeImsOptions
     /// </summary>
     public bool CreateTokenIfMissing { get; set; }
 
-    /// <summary>Describes the settings without the client secret.</summary>
+    /// <summary>Describes the settings without the client id, the client secret, or any user info or query in the endpoint URLs.</summary>
     /// <returns>A summary that is safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ClientId = {(ClientId is null ? "(none)" : "***")}, ClientSecret = {(ClientSecret is null ? "(none)" : "***")}, Scopes = {Scopes}, Tenant = {Tenant}, ImsTokenEndpoint = {ImsTokenEndpoint}, AdminApiBaseAddress = {AdminApiBaseAddress}, RefreshBeforeExpiry = {RefreshBeforeExpiry}, CreateTokenIfMissing = {CreateTokenIfMissing}");
+        $"ClientId = {(ClientId is null ? "(none)" : "***")}, ClientSecret = {(ClientSecret is null ? "(none)" : "***")}, Scopes = {Scopes}, Tenant = {Tenant}, ImsTokenEndpoint = {LoggableUri.Describe(ImsTokenEndpoint)}, AdminApiBaseAddress = {LoggableUri.Describe(AdminApiBaseAddress)}, RefreshBeforeExpiry = {RefreshBeforeExpiry}, CreateTokenIfMissing = {CreateTokenIfMissing}");
 }

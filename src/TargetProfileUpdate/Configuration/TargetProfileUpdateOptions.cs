@@ -112,5 +112,5 @@ public sealed class TargetProfileUpdateOptions
     /// <returns>A summary that is safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, Linting = {Linting}, AttributeCatalogCacheDuration = {AttributeCatalogCacheDuration}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, BulkStatusResilience = {{ {BulkStatusResilience} }}, Quota = {{ {Quota} }}, Privacy = {{ {Privacy} }}");
+        $"ClientCode = {ClientCode}, BaseAddress = {LoggableUri.Describe(BaseAddress)}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, Linting = {Linting}, AttributeCatalogCacheDuration = {AttributeCatalogCacheDuration}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, BulkStatusResilience = {{ {BulkStatusResilience} }}, Quota = {{ {Quota} }}, Privacy = {{ {Privacy} }}");
 }

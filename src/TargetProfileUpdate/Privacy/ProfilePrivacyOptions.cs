@@ -56,5 +56,5 @@ public sealed class ProfilePrivacyOptions
     /// <returns>A summary that is safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ImsOrgId = {ImsOrgId ?? "(none)"}, BaseAddress = {BaseAddress}, HashSecret = {(HashSecret is null ? "(none)" : "***")}, SuppressOnDeletion = {SuppressOnDeletion}");
+        $"ImsOrgId = {ImsOrgId ?? "(none)"}, BaseAddress = {LoggableUri.Describe(BaseAddress)}, HashSecret = {(HashSecret is null ? "(none)" : "***")}, SuppressOnDeletion = {SuppressOnDeletion}");
 }
