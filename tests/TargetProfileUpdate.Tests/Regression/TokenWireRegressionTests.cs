@@ -116,9 +116,14 @@ public sealed class TokenWireRegressionTests
         var client = services.GetRequiredService<IProfileUpdateClient>();
         var fetch = services.GetRequiredService<IProfileFetchClient>();
 
-        var update = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => client.UpdateAsync(Update()));
-        var fetched = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => fetch.GetProfileAsync(ProfileId.FromThirdPartyId("crm-1")));
+        var updateError = await Record.ExceptionAsync(() => client.UpdateAsync(Update()));
+        var fetchError = await Record.ExceptionAsync(() => fetch.GetProfileAsync(ProfileId.FromThirdPartyId("crm-1")));
 
+        // The wire first: what reached the socket is the defect, the exception its report.
+        Assert.DoesNotContain(server.Requests, IsSmuggled);
+        Assert.DoesNotContain(server.Requests, IsProfileRequest);
+        var update = Assert.IsType<ProfileApiAuthenticationException>(updateError);
+        var fetched = Assert.IsType<ProfileApiAuthenticationException>(fetchError);
         Assert.Equal(AuthenticationStep.TokenProvider, update.Step);
         Assert.Equal(AuthenticationStep.TokenProvider, fetched.Step);
         Assert.Null(update.StatusCode);
@@ -144,14 +149,15 @@ public sealed class TokenWireRegressionTests
         using var services = Services(server, Clock(), o => UseIms(o, server));
         var client = services.GetRequiredService<IProfileUpdateClient>();
 
-        var ex = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => client.UpdateAsync(Update()));
+        var error = await Record.ExceptionAsync(() => client.UpdateAsync(Update()));
 
-        Assert.Equal(AuthenticationStep.Ims, ex.Step);
-        AssertNothingSecretIn(ex);
-        var only = Assert.Single(server.Requests);
-        Assert.Equal("POST " + ImsPath + " HTTP/1.1", only.RequestLine);
         Assert.DoesNotContain(server.Requests, IsSmuggled);
         Assert.DoesNotContain(server.Requests, IsProfileRequest);
+        var only = Assert.Single(server.Requests);
+        Assert.Equal("POST " + ImsPath + " HTTP/1.1", only.RequestLine);
+        var ex = Assert.IsType<ProfileApiAuthenticationException>(error);
+        Assert.Equal(AuthenticationStep.Ims, ex.Step);
+        AssertNothingSecretIn(ex);
     }
 
     /// <summary>Item 1 (c): an Admin API answer's <c>accessToken</c> with CR/LF would have gone into every profile request.
@@ -164,16 +170,18 @@ public sealed class TokenWireRegressionTests
         var client = services.GetRequiredService<IProfileUpdateClient>();
         var fetch = services.GetRequiredService<IProfileFetchClient>();
 
-        var ex = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => client.UpdateAsync(Update()));
-        var fetched = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => fetch.GetProfileAsync(ProfileId.FromThirdPartyId("crm-1")));
+        var updateError = await Record.ExceptionAsync(() => client.UpdateAsync(Update()));
+        var fetchError = await Record.ExceptionAsync(() => fetch.GetProfileAsync(ProfileId.FromThirdPartyId("crm-1")));
 
+        Assert.DoesNotContain(server.Requests, IsSmuggled);
+        Assert.DoesNotContain(server.Requests, IsProfileRequest);
+        Assert.Equal(["POST " + ImsPath + " HTTP/1.1", "GET " + AdminPath + " HTTP/1.1"], server.Requests.Select(r => r.RequestLine));
+        Assert.Equal("Bearer ims-token", server.Requests.Last().Header("Authorization"));
+        var ex = Assert.IsType<ProfileApiAuthenticationException>(updateError);
+        var fetched = Assert.IsType<ProfileApiAuthenticationException>(fetchError);
         Assert.Equal(AuthenticationStep.AdminApi, ex.Step);
         Assert.Equal(AuthenticationStep.AdminApi, fetched.Step);
         AssertNothingSecretIn(ex);
-        Assert.Equal(["POST " + ImsPath + " HTTP/1.1", "GET " + AdminPath + " HTTP/1.1"], server.Requests.Select(r => r.RequestLine));
-        Assert.Equal("Bearer ims-token", server.Requests.Last().Header("Authorization"));
-        Assert.DoesNotContain(server.Requests, IsSmuggled);
-        Assert.DoesNotContain(server.Requests, IsProfileRequest);
     }
 
     /// <summary>
