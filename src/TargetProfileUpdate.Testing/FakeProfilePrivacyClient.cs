@@ -112,36 +112,7 @@ public sealed class FakeProfilePrivacyClient : IProfilePrivacyClient
 
     private Task<PrivacyRequestResult> Request(IEnumerable<ProfileId> ids, string regulation, PrivacyAction action, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(ids);
-        ArgumentNullException.ThrowIfNull(regulation);
-        if (regulation.Length == 0 || regulation.Length > 64 || regulation.AsSpan().ContainsAnyExceptInRange('!', '~') || regulation.Contains('"', StringComparison.Ordinal) || regulation.Contains('\\', StringComparison.Ordinal))
-        {
-            throw new ArgumentException("The regulation must be 1 to 64 visible ASCII characters. Nothing was sent.", nameof(regulation));
-        }
-
-        var distinct = new List<ProfileId>();
-        var seen = new HashSet<ProfileId>();
-        int index = 0;
-        foreach (var id in ids)
-        {
-            if (id is null)
-            {
-                throw new ArgumentNullException(nameof(ids), string.Create(CultureInfo.InvariantCulture, $"The id at position {index} is null. Nothing was sent."));
-            }
-
-            if (seen.Add(id))
-            {
-                distinct.Add(id);
-            }
-
-            index++;
-        }
-
-        if (distinct.Count == 0)
-        {
-            throw new ArgumentException("At least one id is required. Nothing was sent.", nameof(ids));
-        }
-
+        var distinct = TargetProfileUpdate.Privacy.PrivacyRequestRules.Validate(ids, regulation);
         return cancellationToken.IsCancellationRequested
             ? Task.FromCanceled<PrivacyRequestResult>(cancellationToken)
             : RequestCoreAsync(distinct, regulation, action, cancellationToken);

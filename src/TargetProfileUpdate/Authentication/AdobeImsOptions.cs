@@ -28,12 +28,14 @@ public sealed class AdobeImsOptions
     public string? Tenant { get; set; }
 
     /// <summary>Gets or sets the IMS token endpoint. Default: <c>https://ims-na1.adobelogin.com/ims/token/v3</c>.
-    /// Plain <c>http://</c> is accepted only for a loopback host (the emulator).</summary>
+    /// Plain <c>http://</c> is accepted only for a loopback host (the emulator); user info (<c>user:password@</c>) is refused
+    /// at validation, and <see cref="ToString"/> never prints it.</summary>
     [Required(ErrorMessage = OptionKeys.AdobeIms + "ImsTokenEndpoint must not be null.")]
     public Uri ImsTokenEndpoint { get; set; } = new("https://ims-na1.adobelogin.com/ims/token/v3");
 
     /// <summary>Gets or sets the Target Admin API base address. Default: <c>https://mc.adobe.io/</c>.
-    /// Plain <c>http://</c> is accepted only for a loopback host (the emulator).</summary>
+    /// Plain <c>http://</c> is accepted only for a loopback host (the emulator); user info (<c>user:password@</c>) is refused
+    /// at validation, and <see cref="ToString"/> never prints it.</summary>
     [Required(ErrorMessage = OptionKeys.AdobeIms + "AdminApiBaseAddress must not be null.")]
     public Uri AdminApiBaseAddress { get; set; } = new("https://mc.adobe.io/");
 
@@ -49,9 +51,9 @@ public sealed class AdobeImsOptions
     /// </summary>
     public bool CreateTokenIfMissing { get; set; }
 
-    /// <summary>Describes the settings without the client secret.</summary>
+    /// <summary>Describes the settings without the client id, the client secret, or any user info or query in the endpoint URLs.</summary>
     /// <returns>A summary that is safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ClientId = {(ClientId is null ? "(none)" : "***")}, ClientSecret = {(ClientSecret is null ? "(none)" : "***")}, Scopes = {Scopes}, Tenant = {Tenant}, ImsTokenEndpoint = {ImsTokenEndpoint}, AdminApiBaseAddress = {AdminApiBaseAddress}, RefreshBeforeExpiry = {RefreshBeforeExpiry}, CreateTokenIfMissing = {CreateTokenIfMissing}");
+        $"ClientId = {(ClientId is null ? "(none)" : "***")}, ClientSecret = {(ClientSecret is null ? "(none)" : "***")}, Scopes = {Scopes}, Tenant = {Tenant}, ImsTokenEndpoint = {LoggableUri.Describe(ImsTokenEndpoint)}, AdminApiBaseAddress = {LoggableUri.Describe(AdminApiBaseAddress)}, RefreshBeforeExpiry = {RefreshBeforeExpiry}, CreateTokenIfMissing = {CreateTokenIfMissing}");
 }

@@ -293,16 +293,16 @@ internal sealed class AdobeImsTokenProvider : IProfileApiTokenProvider, IDisposa
                 string.Create(CultureInfo.InvariantCulture, $"{endpoint.Server} answered without a token (HTTP {status})."), status, attempts: facts.Attempts);
         }
 
-        TokenRules.ThrowIfNotSendable(value, endpoint.Step, endpoint.Server);
-        return new ProfileApiToken(value, _ims.Time.GetUtcNow() + Lifetime(expiresIn, endpoint.Step));
+        TokenRules.ThrowIfNotSendable(value, endpoint.Step, endpoint.Server, status, facts.Attempts);
+        return new ProfileApiToken(value, _ims.Time.GetUtcNow() + Lifetime(expiresIn, endpoint.Step, status, facts.Attempts));
     }
 
-    private static TimeSpan Lifetime(double? seconds, AuthenticationStep step)
+    private static TimeSpan Lifetime(double? seconds, AuthenticationStep step, int status, int attempts)
     {
         if (seconds is not { } s || !double.IsFinite(s) || s <= 0 || s > MaxLifetime.TotalSeconds)
         {
             throw new ProfileApiAuthenticationException(step,
-                "The token answer's expiry is missing or absurd (expected seconds, more than 0 and at most a year); the token was not used.", 200);
+                "The token answer's expiry is missing or absurd (expected seconds, more than 0 and at most a year); the token was not used.", status, attempts: attempts);
         }
 
         return TimeSpan.FromSeconds(s);

@@ -20,14 +20,15 @@ internal static class TokenRules
     }
 
     /// <summary>Throws an authentication failure of <paramref name="step"/> when the token is not sendable (the message never
-    /// shows the token).</summary>
-    public static void ThrowIfNotSendable(string token, AuthenticationStep step, string source)
+    /// shows the token). <paramref name="statusCode"/> and <paramref name="attempts"/> describe the answer that carried the
+    /// token (IMS, Admin API), so the failure reports the requests really sent; none for a token provider's token.</summary>
+    public static void ThrowIfNotSendable(string token, AuthenticationStep step, string source, int? statusCode = null, int attempts = 0)
     {
         if (!IsSendable(token))
         {
             throw new ProfileApiAuthenticationException(step,
-                source + " gave a token that is not visible ASCII (it contains a space, a control character such as CR/LF, or a non-ASCII character); it was not used and nothing was sent.",
-                statusCode: null);
+                source + " gave a token that is not visible ASCII (it contains a space, a control character such as CR/LF, or a non-ASCII character); it was not used, and nothing was sent with it.",
+                statusCode, attempts: attempts);
         }
     }
 }

@@ -108,9 +108,10 @@ public sealed class TargetProfileUpdateOptions
     /// A field, so the configuration binder never sees it.</summary>
     internal ConfigurationOrigin? Origin;
 
-    /// <summary>Describes the options without the token.</summary>
+    /// <summary>Describes the options without the token, the IMS credentials, the hash secret, or any user info or query
+    /// in an endpoint URL.</summary>
     /// <returns>A summary that is safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ClientCode = {ClientCode}, BaseAddress = {BaseAddress}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, Linting = {Linting}, AttributeCatalogCacheDuration = {AttributeCatalogCacheDuration}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, BulkStatusResilience = {{ {BulkStatusResilience} }}, Quota = {{ {Quota} }}, Privacy = {{ {Privacy} }}");
+        $"ClientCode = {ClientCode}, BaseAddress = {LoggableUri.Describe(BaseAddress)}, AuthorizationToken = {(AuthorizationToken is null ? "(none)" : "***")}, Method = {Method}, MaxGetRequestBytes = {MaxGetRequestBytes}, MaxPostRequestBytes = {MaxPostRequestBytes}, MaxConnectionsPerServer = {MaxConnectionsPerServer}, Linting = {Linting}, AttributeCatalogCacheDuration = {AttributeCatalogCacheDuration}, AdobeIms = {{ {AdobeIms} }}, Resilience = {{ {Resilience} }}, BulkStatusResilience = {{ {BulkStatusResilience} }}, Quota = {{ {Quota} }}, Privacy = {{ {Privacy} }}");
 }

@@ -154,16 +154,25 @@ internal sealed class TargetProfileUpdateOptionsValidator : IValidateOptions<Tar
         }
 
         // A null endpoint is the [Required] attribute's message.
-        if (ims.ImsTokenEndpoint is { } imsEndpoint && CheckEndpoint(imsEndpoint, OptionKeys.AdobeIms + "ImsTokenEndpoint") is { } imsFailure)
+        if (ims.ImsTokenEndpoint is { } imsEndpoint && (CheckEndpoint(imsEndpoint, OptionKeys.AdobeIms + "ImsTokenEndpoint") ?? CheckNoUserInfo(imsEndpoint, OptionKeys.AdobeIms + "ImsTokenEndpoint")) is { } imsFailure)
         {
             failures.Add(imsFailure);
         }
 
-        if (ims.AdminApiBaseAddress is { } adminApi && CheckEndpoint(adminApi, OptionKeys.AdobeIms + "AdminApiBaseAddress") is { } adminFailure)
+        if (ims.AdminApiBaseAddress is { } adminApi && (CheckEndpoint(adminApi, OptionKeys.AdobeIms + "AdminApiBaseAddress") ?? CheckNoUserInfo(adminApi, OptionKeys.AdobeIms + "AdminApiBaseAddress")) is { } adminFailure)
         {
             failures.Add(adminFailure);
         }
     }
+
+    /// <summary>
+    /// Refuses user info (<c>https://user:password@host/</c>): a password in an endpoint URL would be sent to the host and
+    /// kept in configuration dumps; the credentials belong in their own settings. The message never repeats the URL.
+    /// </summary>
+    private static string? CheckNoUserInfo(Uri uri, string key) =>
+        string.IsNullOrEmpty(uri.UserInfo)
+            ? null
+            : key + " must not carry user info (user:password@): put credentials in their own settings (AdobeIms:ClientId, AdobeIms:ClientSecret), never in a URL.";
 
     /// <summary>An absolute https address, or http for a loopback host (the emulator); otherwise the failure naming <paramref name="key"/>.</summary>
     private static string? CheckEndpoint(Uri uri, string key)

@@ -76,11 +76,11 @@ internal sealed partial class PinnedAccountOptions : IOptionsMonitor<TargetProfi
         }
     }
 
-    [LoggerMessage(EventId = 30, EventName = "AccountReloadRefused", Level = LogLevel.Error,
+    [LoggerMessage(EventId = 70, EventName = "AccountReloadRefused", Level = LogLevel.Error,
         Message = "A configuration reload of account {Account} changes its ClientCode or BaseAddress; it is refused and the account keeps its endpoint and its previous settings (the new token is not sent to the old host). Restart the process to move the account.")]
     private static partial void ReloadRefused(ILogger logger, string account);
 
-    [LoggerMessage(EventId = 31, EventName = "AccountReloadInvalid", Level = LogLevel.Error,
+    [LoggerMessage(EventId = 71, EventName = "AccountReloadInvalid", Level = LogLevel.Error,
         Message = "A configuration reload of account {Account} is invalid and is refused; the previous settings stay in use: {Failures}")]
     private static partial void ReloadInvalid(ILogger logger, string account, string failures);
 }

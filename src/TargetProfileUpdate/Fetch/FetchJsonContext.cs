@@ -22,6 +22,10 @@ internal sealed class ProfileAnswer
     [JsonPropertyName("modifiedAt")]
     public JsonElement? ModifiedAt { get; set; }
 
+    /// <summary>Adobe's error body (<c>{"status":404,"message":…}</c>); a profile has none.</summary>
+    [JsonPropertyName("status")]
+    public JsonElement? Status { get; set; }
+
     [JsonPropertyName("profileAttributes")]
     public Dictionary<string, AttributeAnswer?>? ProfileAttributes { get; set; }
 }

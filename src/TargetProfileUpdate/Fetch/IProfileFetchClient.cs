@@ -10,12 +10,22 @@ namespace TargetProfileUpdate;
 public interface IProfileFetchClient
 {
     /// <summary>Gets a profile by PC id (<c>tntId</c>), third-party id or ECID.</summary>
+    /// <remarks>
+    /// A 200 answer is read as a profile only when it is one: it carries a visitor id (<c>visitorId</c>, <c>mboxPC</c> or
+    /// <c>thirdPartyId</c>) or <c>profileAttributes</c>. Adobe's not-found body (<c>{"status":404,…}</c>) sent with a 200
+    /// returns <see langword="null"/>, as a 404 does; <c>{}</c> or another error object is an
+    /// <see cref="ProfileApiFailureReason.UnexpectedAnswer"/> failure. Every attribute must have a string, number or
+    /// boolean value: an object, an array, null or a missing value refuses the whole answer (never a profile with an
+    /// attribute silently left out). A UTF-8 byte order mark before the JSON is accepted.
+    /// </remarks>
     /// <param name="id">The profile.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The profile, or <see langword="null"/> when Target has none for the id (never created, or expired).</returns>
     /// <exception cref="System.ArgumentNullException"><paramref name="id"/> is <see langword="null"/>.</exception>
     /// <exception cref="ProfileApiAuthenticationException">The token was refused (401/403) or could not be obtained.</exception>
-    /// <exception cref="ProfileApiException">The call failed (status, timeout, connection, an answer over the size cap).</exception>
+    /// <exception cref="ProfileApiException">The call failed (status, timeout, connection, an answer over the size cap), or
+    /// the answer was not a profile or held an attribute value that is not a string, number or boolean
+    /// (<see cref="ProfileApiException.Reason"/> <see cref="ProfileApiFailureReason.UnexpectedAnswer"/>).</exception>
     Task<TargetProfile?> GetProfileAsync(ProfileId id, CancellationToken cancellationToken = default);
 
     /// <summary>

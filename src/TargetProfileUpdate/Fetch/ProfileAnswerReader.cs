@@ -9,13 +9,26 @@ namespace TargetProfileUpdate.Fetch;
 /// <summary>Reads the Profile Fetch API's JSON answer (the current shape and the legacy one) into a <see cref="TargetProfile"/>.</summary>
 internal static class ProfileAnswerReader
 {
-    /// <summary>Reads a 200 answer, or throws an <see cref="ProfileApiFailureReason.UnexpectedAnswer"/> failure.</summary>
-    public static TargetProfile Read(ProfileId id, int status, AttemptFacts facts)
+    /// <summary>
+    /// Reads a 200 answer: a profile; <see langword="null"/> for Adobe's not-found body (<c>{"status":404,"message":…}</c>)
+    /// sent with a 200; otherwise throws an <see cref="ProfileApiFailureReason.UnexpectedAnswer"/> failure. A profile
+    /// answer must carry a visitor id (<c>visitorId</c>, <c>mboxPC</c> or <c>thirdPartyId</c>) or a
+    /// <c>profileAttributes</c> object, and every attribute must have a string, number or boolean <c>value</c>: an
+    /// object, an array, null or a missing value refuses the whole answer (Adobe documents string values only), so an
+    /// attribute is never silently left out. A UTF-8 byte order mark is accepted.
+    /// </summary>
+    public static TargetProfile? Read(ProfileId id, int status, AttemptFacts facts)
     {
+        var body = facts.Body;
+        if (body.StartsWith(Utf8Bom))
+        {
+            body = body[Utf8Bom.Length..];
+        }
+
         ProfileAnswer? answer;
         try
         {
-            answer = JsonSerializer.Deserialize(facts.Body, FetchJsonContext.Default.ProfileAnswer);
+            answer = JsonSerializer.Deserialize(body, FetchJsonContext.Default.ProfileAnswer);
         }
         catch (JsonException)
         {
@@ -24,10 +37,28 @@ internal static class ProfileAnswerReader
 
         if (answer is null)
         {
-            throw ProfileApiFailures.Create(ProfileApiEndpoint.Fetch, ProfileApiFailureReason.UnexpectedAnswer, "The profile answer was not the expected JSON; it was not read.", status, attempts: facts.Attempts);
+            throw Unexpected("The profile answer was not the expected JSON; it was not read.", status, facts);
+        }
+
+        bool hasProfile = answer.ProfileAttributes is not null || HasValue(answer.VisitorId) || HasValue(answer.PcId) || HasValue(answer.ThirdPartyId);
+        if (!hasProfile)
+        {
+            // Adobe's not-found body with a 200 (a gateway that rewrote the status): no profile, as a 404 is.
+            if (answer.Status is { ValueKind: JsonValueKind.Number } code && code.TryGetInt32(out int said) && said == 404)
+            {
+                return null;
+            }
+
+            throw Unexpected(
+                answer.Status is { ValueKind: JsonValueKind.Number } other
+                    ? string.Create(CultureInfo.InvariantCulture, $"The profile answer (HTTP {status}) is an error object with status {other.GetRawText()}, not a profile; it was not read.")
+                    : "The profile answer carries no profile (no visitorId, mboxPC, thirdPartyId or profileAttributes); it was not read as an empty profile.",
+                status,
+                facts);
         }
 
         var attributes = new Dictionary<string, ProfileAttribute>(answer.ProfileAttributes?.Count ?? 0, StringComparer.Ordinal);
+        int unreadable = 0;
         if (answer.ProfileAttributes is { } source)
         {
             foreach (var (name, attribute) in source)
@@ -36,7 +67,20 @@ internal static class ProfileAnswerReader
                 {
                     attributes[name] = new ProfileAttribute(text, Timestamp(attribute.ModifiedAt));
                 }
+                else
+                {
+                    unreadable++;
+                }
             }
+        }
+
+        if (unreadable > 0)
+        {
+            // Never names the attributes or shows their values: the count and the rule are enough to find them.
+            throw Unexpected(
+                string.Create(CultureInfo.InvariantCulture, $"The profile answer has {unreadable} attribute(s) whose value is not a string, a number or a boolean (an object, an array, null or no value); the answer was refused rather than read without them."),
+                status,
+                facts);
         }
 
         // Adobe documents visitorId as a string: the profile's TNT id, which is its PC id. An undocumented object shape
@@ -67,6 +111,13 @@ internal static class ProfileAnswerReader
 
         return new TargetProfile(id, attributes, visitorId, thirdPartyId, pcId, Timestamp(answer.ModifiedAt));
     }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    private static ProfileApiException Unexpected(string message, int status, AttemptFacts facts) =>
+        ProfileApiFailures.Create(ProfileApiEndpoint.Fetch, ProfileApiFailureReason.UnexpectedAnswer, message, status, attempts: facts.Attempts);
+
+    private static bool HasValue(JsonElement? element) => element is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) };
 
     private static string? Member(JsonElement element, string name) => element.TryGetProperty(name, out var value) ? Text(value) : null;
 

@@ -35,7 +35,7 @@ internal readonly struct ProfileFetchRequest(ProfileId id, Uri uri) : IProfileAp
         }
 
         var profile = ProfileAnswerReader.Read(id, status, facts);
-        outcome = "found";
+        outcome = profile is null ? "not_found" : "found";
         return profile;
     }
 

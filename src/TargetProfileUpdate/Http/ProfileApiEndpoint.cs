@@ -35,12 +35,14 @@ internal sealed class ProfileApiEndpoint
         AttemptsTag = tagPrefix + ".attempts";
         Step = step;
         Server = server;
+        SucceededEventId = new EventId(succeededId, succeededName);
+        FailedEventId = new EventId(failedId, failedName);
         string title = char.ToUpperInvariant(what[4]) + what[5..];
-        Succeeded = LoggerMessage.Define<string, int, double, string>(LogLevel.Debug, new EventId(succeededId, succeededName),
+        Succeeded = LoggerMessage.Define<string, int, double, string>(LogLevel.Debug, SucceededEventId,
             title + " succeeded: {Outcome}, {Attempts} attempt(s), {ElapsedMilliseconds} ms, account '{Account}'.");
         // A token endpoint's failure is logged at Information: the provider may keep a still-valid token, and when it cannot,
         // the profile call it served ends with its own warning.
-        Failed = LoggerMessage.Define<string, int?, int, double, bool, string>(!IsTokenEndpoint ? LogLevel.Warning : LogLevel.Information, new EventId(failedId, failedName),
+        Failed = LoggerMessage.Define<string, int?, int, double, bool, string>(!IsTokenEndpoint ? LogLevel.Warning : LogLevel.Information, FailedEventId,
             title + " failed: {Reason}, status {StatusCode}, {Attempts} attempt(s), {ElapsedMilliseconds} ms, transient: {IsTransient}, account '{Account}'.");
     }
 
@@ -66,6 +68,12 @@ internal sealed class ProfileApiEndpoint
     /// <summary>Whether every failure is an authentication failure of <see cref="Step"/> (the IMS and Admin API token calls);
     /// otherwise only a final 401/403 is.</summary>
     public bool IsTokenEndpoint { get; }
+
+    /// <summary>The event id of <see cref="Succeeded"/> (unique in the assembly, like every event id).</summary>
+    public EventId SucceededEventId { get; }
+
+    /// <summary>The event id of <see cref="Failed"/>.</summary>
+    public EventId FailedEventId { get; }
 
     /// <summary>The final log line of a call that succeeded (Debug): outcome, attempts, elapsed ms, account.</summary>
     public Action<ILogger, string, int, double, string, Exception?> Succeeded { get; }

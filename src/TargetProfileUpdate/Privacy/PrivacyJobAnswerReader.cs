@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Text.Json;
+using TargetProfileUpdate.Http;
 
 namespace TargetProfileUpdate.Privacy;
 
@@ -193,23 +193,7 @@ internal static class PrivacyJobAnswerReader
         return text;
     }
 
-    private static string? Text(JsonElement? element) => element switch
-    {
-        { ValueKind: JsonValueKind.String } e => e.GetString(),
-        { ValueKind: JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False } e => e.GetRawText(),
-        _ => null,
-    };
+    private static string? Text(JsonElement? element) => JsonValues.Text(element);
 
-    private static DateTimeOffset? Timestamp(JsonElement? element)
-    {
-        if (element is { ValueKind: JsonValueKind.Number } number && number.TryGetInt64(out long ms))
-        {
-            return ms is > -62135596800000 and < 253402300800000 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-        }
-
-        return element is { ValueKind: JsonValueKind.String } text
-            && DateTimeOffset.TryParse(text.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-            ? parsed
-            : null;
-    }
+    private static DateTimeOffset? Timestamp(JsonElement? element) => JsonValues.Timestamp(element);
 }

@@ -161,38 +161,7 @@ public sealed class ProfilePrivacyClient : IProfilePrivacyClient, IDisposable
 
     private Task<PrivacyRequestResult> Request(IEnumerable<ProfileId> ids, string regulation, PrivacyAction action, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(ids);
-        ArgumentNullException.ThrowIfNull(regulation);
-        if (regulation.Length == 0 || regulation.Length > 64 || !IsPlainToken(regulation))
-        {
-            throw new ArgumentException(
-                "The regulation must be 1 to 64 visible ASCII characters, as Privacy Service names it (for example 'gdpr', 'ccpa', 'ucpa_ut_usa'; see PrivacyRegulation). Nothing was sent.",
-                nameof(regulation));
-        }
-
-        var distinct = new List<ProfileId>();
-        var seen = new HashSet<ProfileId>();
-        int index = 0;
-        foreach (var id in ids)
-        {
-            if (id is null)
-            {
-                throw new ArgumentNullException(nameof(ids), string.Create(CultureInfo.InvariantCulture, $"The id at position {index} is null. Nothing was sent."));
-            }
-
-            if (seen.Add(id))
-            {
-                distinct.Add(id);
-            }
-
-            index++;
-        }
-
-        if (distinct.Count == 0)
-        {
-            throw new ArgumentException("At least one id is required. Nothing was sent.", nameof(ids));
-        }
-
+        var distinct = PrivacyRequestRules.Validate(ids, regulation);
         ThrowIfNotConfigured();
         return cancellationToken.IsCancellationRequested
             ? Task.FromCanceled<PrivacyRequestResult>(cancellationToken)
@@ -287,17 +256,4 @@ public sealed class ProfilePrivacyClient : IProfilePrivacyClient, IDisposable
         _account.PrivacyCall.SendAsync<PrivacyJobStatusRequest, PrivacyJobStatus>(
             new PrivacyJobStatusRequest(jobId, new Uri(_jobsUrl + "/" + Uri.EscapeDataString(jobId), UriKind.Absolute), _account.Options.Privacy.ImsOrgId!, _account.Options.AdobeIms.ClientId!),
             cancellationToken).AsTask();
-
-    private static bool IsPlainToken(string value)
-    {
-        foreach (char c in value)
-        {
-            if (c is < '!' or > '~' or '"' or '\\')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

@@ -25,7 +25,8 @@ public sealed class ProfilePrivacyOptions
     public string? ImsOrgId { get; set; }
 
     /// <summary>Gets or sets the Privacy Service base address. Default: <c>https://platform.adobe.io/</c> (jobs are at
-    /// <c>{BaseAddress}data/core/privacy/jobs</c>). Plain <c>http://</c> is accepted only for a loopback host (the emulator).</summary>
+    /// <c>{BaseAddress}data/core/privacy/jobs</c>). Plain <c>http://</c> is accepted only for a loopback host (the emulator); a
+    /// query, a fragment or user info (<c>user:password@</c>) is refused at validation.</summary>
     [Required(ErrorMessage = OptionKeys.Privacy + "BaseAddress must not be null.")]
     public Uri BaseAddress { get; set; } = new("https://platform.adobe.io/");
 
@@ -52,9 +53,9 @@ public sealed class ProfilePrivacyOptions
         }
     }
 
-    /// <summary>Describes the settings without the hash secret.</summary>
+    /// <summary>Describes the settings without the hash secret, or any user info or query in the base address.</summary>
     /// <returns>A summary that is safe to log.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ImsOrgId = {ImsOrgId ?? "(none)"}, BaseAddress = {BaseAddress}, HashSecret = {(HashSecret is null ? "(none)" : "***")}, SuppressOnDeletion = {SuppressOnDeletion}");
+        $"ImsOrgId = {ImsOrgId ?? "(none)"}, BaseAddress = {LoggableUri.Describe(BaseAddress)}, HashSecret = {(HashSecret is null ? "(none)" : "***")}, SuppressOnDeletion = {SuppressOnDeletion}");
 }

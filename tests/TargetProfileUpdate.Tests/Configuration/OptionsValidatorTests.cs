@@ -186,6 +186,74 @@ public sealed class OptionsValidatorTests
         Assert.Equal(6, inDi.Failures.Count());
     }
 
+    // Issue 19 item 18: the AdobeIms endpoint URLs accepted user info (https://user:PASSWORD@…), which was then sent to
+    // the host and printed by ToString(), documented as safe to log.
+    [Theory]
+    [InlineData("ImsTokenEndpoint")]
+    [InlineData("AdminApiBaseAddress")]
+    public void Validate_ImsEndpointWithUserInfo_IsRefusedNamingTheKey_WithoutThePassword(string key)
+    {
+        var ex = Invalid(o =>
+        {
+            SetIms(o);
+            var uri = new Uri("https://user:PASSWORD-SECRET@ims.example.com/ims/token/v3");
+            if (key == "ImsTokenEndpoint")
+            {
+                o.AdobeIms.ImsTokenEndpoint = uri;
+            }
+            else
+            {
+                o.AdobeIms.AdminApiBaseAddress = uri;
+            }
+        });
+
+        string failure = Assert.Single(ex.Failures);
+        Assert.StartsWith("TargetProfileUpdate:AdobeIms:" + key + " must not carry user info", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("PASSWORD", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_PrivacyBaseAddressWithUserInfo_IsRefusedNamingTheKey_WithoutThePassword()
+    {
+        var ex = Invalid(o => o.Privacy.BaseAddress = new Uri("https://user:PASSWORD-SECRET@platform.example.com/"));
+
+        Assert.Equal("TargetProfileUpdate:Privacy:BaseAddress must not carry a query, a fragment or user info.", Assert.Single(ex.Failures));
+        Assert.DoesNotContain("PASSWORD", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToString_OfOptionsWithUserInfoOrQueryInEveryEndpoint_NeverPrintsThem()
+    {
+        var options = new TargetProfileUpdateOptions
+        {
+            ClientCode = "acme",
+            BaseAddress = new Uri("https://user:PASSWORD-BASE@edge.example.com/"),
+        };
+        SetIms(options);
+        options.AdobeIms.ImsTokenEndpoint = new Uri("https://user:PASSWORD-IMS@ims.example.com/ims/token/v3?client_secret=SECRET-IN-QUERY");
+        options.AdobeIms.AdminApiBaseAddress = new Uri("https://user:PASSWORD-ADMIN@mc.example.com/");
+        options.Privacy.BaseAddress = new Uri("https://user:PASSWORD-PRIVACY@platform.example.com/");
+
+        string text = options.ToString();
+
+        Assert.DoesNotContain("PASSWORD", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("user", text, StringComparison.Ordinal);
+        Assert.Contains("ImsTokenEndpoint = https://***@ims.example.com/ims/token/v3?***", text, StringComparison.Ordinal);
+        Assert.Contains("AdminApiBaseAddress = https://***@mc.example.com/", text, StringComparison.Ordinal);
+        Assert.Contains("BaseAddress = https://***@platform.example.com/", options.Privacy.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("ClientCode = acme, BaseAddress = https://***@edge.example.com/,", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("PASSWORD", options.AdobeIms.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToString_OfDefaultEndpoints_PrintsThemUnchanged()
+    {
+        var ims = new AdobeImsOptions();
+
+        Assert.Contains("ImsTokenEndpoint = https://ims-na1.adobelogin.com/ims/token/v3, AdminApiBaseAddress = https://mc.adobe.io/,", ims.ToString(), StringComparison.Ordinal);
+    }
+
     private static void SetIms(TargetProfileUpdateOptions o)
     {
         o.AdobeIms.ClientId = "client-id";

@@ -146,24 +146,78 @@ public sealed class FetchResponseShapeTests
         Assert.Equal("gold", Assert.Single(profile.Attributes).Value.Value);
     }
 
-    [Fact]
-    public async Task GetProfileAsync_NullOrValuelessAttributeEntries_AreSkipped()
+    // Issue 19 item 13: an attribute whose value was an object, an array or null (or that had no value) was silently left
+    // out, so a caller read a profile without it as if it were complete. Such an answer is now refused, whole.
+    [Theory]
+    [InlineData("""{"visitorId":"v-1","profileAttributes":{"kept":{"value":"x"},"object":{"value":{"a":1}}}}""")]
+    [InlineData("""{"visitorId":"v-1","profileAttributes":{"kept":{"value":"x"},"array":{"value":[1]}}}""")]
+    [InlineData("""{"visitorId":"v-1","profileAttributes":{"kept":{"value":"x"},"nullvalue":{"value":null}}}""")]
+    [InlineData("""{"visitorId":"v-1","profileAttributes":{"kept":{"value":"x"},"novalue":{"modifiedAt":"2026-11-23T12:00:00Z"}}}""")]
+    [InlineData("""{"visitorId":"v-1","profileAttributes":{"kept":{"value":"x"},"gone":null}}""")]
+    public async Task GetProfileAsync_AttributeValueThatIsNotAStringNumberOrBoolean_IsNotSilentlyDropped(string json)
     {
-        var profile = await FetchAsync("""{"profileAttributes":{"gone":null,"novalue":{"modifiedAt":"2026-11-23T12:00:00Z"},"nullvalue":{"value":null},"object":{"value":{"a":1}},"array":{"value":[1]},"kept":{"value":"x"}}}""");
+        var (fetch, _, _, _) = Create(handler: new RecordingHandler().Then(Json(json)));
 
-        Assert.Equal("kept", Assert.Single(profile.Attributes).Key);
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => fetch.GetProfileAsync(Asked));
+
+        Assert.Equal(ProfileApiFailureReason.UnexpectedAnswer, ex.Reason);
+        Assert.Equal(200, ex.StatusCode);
+        Assert.Equal(1, ex.Attempts);
+        Assert.Contains("1 attribute(s) whose value is not a string, a number or a boolean", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("crm-1", ex.Message, StringComparison.Ordinal);
+    }
+
+    // Issue 19 item 13: any 200 JSON object was a profile; {} and an answer with only nulls gave an empty TargetProfile,
+    // which a caller cannot tell from a real profile without attributes.
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"client":"demo"}""")]
+    [InlineData("""{"client":"demo","profileAttributes":null,"visitorId":null,"mboxPC":null}""")]
+    [InlineData("""{"status":500,"message":"internal error"}""")]
+    public async Task GetProfileAsync_200WithoutAProfile_IsAnUnexpectedAnswerNotAnEmptyProfile(string json)
+    {
+        var (fetch, _, _, _) = Create(handler: new RecordingHandler().Then(Json(json)));
+
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => fetch.GetProfileAsync(Asked));
+
+        Assert.Equal(ProfileApiFailureReason.UnexpectedAnswer, ex.Reason);
+        Assert.Equal(200, ex.StatusCode);
+        Assert.Contains("not", ex.Message, StringComparison.Ordinal);
+    }
+
+    // Issue 19 item 13: Adobe's not-found body behind a 200 (a gateway rewriting the status) was an empty profile; it is
+    // read as what it says, no profile, as a 404 is.
+    [Fact]
+    public async Task GetProfileAsync_200WithTheNotFoundBody_IsNoProfile()
+    {
+        var (fetch, _, _, _) = Create(handler: new RecordingHandler().Then(Json(NotFound)));
+
+        Assert.Null(await fetch.GetProfileAsync(Asked));
+    }
+
+    // Issue 19 item 13: a UTF-8 byte order mark before the JSON made the answer "not the expected JSON".
+    [Fact]
+    public async Task GetProfileAsync_AnswerWithAUtf8ByteOrderMark_IsRead()
+    {
+        var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(CurrentShape)]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var (fetch, _, _, _) = Create(handler: new RecordingHandler().Then(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content }));
+
+        var profile = await fetch.GetProfileAsync(Asked);
+
+        Assert.NotNull(profile);
+        Assert.Equal("gold", profile.Attributes["tier"].Value);
     }
 
     [Fact]
-    public async Task GetProfileAsync_NoOrNullProfileAttributes_GivesAnEmptyProfile()
+    public async Task GetProfileAsync_ProfileWithIdsButEmptyOrNullAttributes_IsAnEmptyProfile()
     {
-        var none = await FetchAsync("""{"client":"demo"}""");
-        var nulled = await FetchAsync("""{"client":"demo","profileAttributes":null,"visitorId":null,"mboxPC":null}""");
+        var empty = await FetchAsync("""{"client":"demo","visitorId":"v-1","profileAttributes":{}}""");
+        var nulled = await FetchAsync("""{"client":"demo","profileAttributes":null,"visitorId":null,"mboxPC":"pc-1"}""");
 
-        Assert.Empty(none.Attributes);
+        Assert.Empty(empty.Attributes);
         Assert.Empty(nulled.Attributes);
-        Assert.Null(nulled.VisitorId);
-        Assert.Null(nulled.PcId);
+        Assert.Equal("pc-1", nulled.PcId);
     }
 
     [Fact]

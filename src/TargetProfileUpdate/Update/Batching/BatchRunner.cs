@@ -6,7 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace TargetProfileUpdate.Batching;
+namespace TargetProfileUpdate.Update.Batching;
 
 /// <summary>
 /// Runs a batch on <see cref="Parallel.ForEachAsync{TSource}(IAsyncEnumerable{TSource}, ParallelOptions, Func{TSource, CancellationToken, ValueTask})"/>:

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using TargetProfileUpdate.Batching;
+using TargetProfileUpdate.Update.Batching;
 
 namespace TargetProfileUpdate;
 
