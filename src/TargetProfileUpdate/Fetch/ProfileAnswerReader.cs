@@ -50,8 +50,9 @@ internal static class ProfileAnswerReader
             }
 
             throw Unexpected(
-                answer.Status is { ValueKind: JsonValueKind.Number } other
-                    ? string.Create(CultureInfo.InvariantCulture, $"The profile answer (HTTP {status}) is an error object with status {other.GetRawText()}, not a profile; it was not read.")
+                // Only an HTTP-like status is quoted: any other number the server wrote could be an echoed numeric id.
+                answer.Status is { ValueKind: JsonValueKind.Number } other && other.TryGetInt32(out int code2) && code2 is >= 100 and <= 599
+                    ? string.Create(CultureInfo.InvariantCulture, $"The profile answer (HTTP {status}) is an error object with status {code2}, not a profile; it was not read.")
                     : "The profile answer carries no profile (no visitorId, mboxPC, thirdPartyId or profileAttributes); it was not read as an empty profile.",
                 status,
                 facts);
@@ -121,25 +122,7 @@ internal static class ProfileAnswerReader
 
     private static string? Member(JsonElement element, string name) => element.TryGetProperty(name, out var value) ? Text(value) : null;
 
-    /// <summary>A JSON value as text: strings as they are, numbers and booleans as written; null for null or structures.</summary>
-    private static string? Text(JsonElement? element) => element switch
-    {
-        { ValueKind: JsonValueKind.String } e => e.GetString(),
-        { ValueKind: JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False } e => e.GetRawText(),
-        _ => null,
-    };
+    private static string? Text(JsonElement? element) => JsonValues.Text(element);
 
-    /// <summary>ISO-8601 with or without an offset (legacy answers have none: read as UTC), or Unix milliseconds.</summary>
-    private static DateTimeOffset? Timestamp(JsonElement? element)
-    {
-        if (element is { ValueKind: JsonValueKind.Number } number && number.TryGetInt64(out long ms))
-        {
-            return ms is > -62135596800000 and < 253402300800000 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-        }
-
-        return element is { ValueKind: JsonValueKind.String } text
-            && DateTimeOffset.TryParse(text.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-            ? parsed
-            : null;
-    }
+    private static DateTimeOffset? Timestamp(JsonElement? element) => JsonValues.Timestamp(element);
 }

@@ -185,6 +185,20 @@ public sealed class FetchResponseShapeTests
         Assert.Contains("not", ex.Message, StringComparison.Ordinal);
     }
 
+    // The error object's status is quoted in the message only when it is an HTTP status: a server echoing a numeric id
+    // there (found by review of the fix above) must not put the id into the exception.
+    [Fact]
+    public async Task GetProfileAsync_200ErrorObjectWithANumericIdAsStatus_KeepsTheNumberOutOfTheMessage()
+    {
+        var (fetch, _, _, _) = Create(handler: new RecordingHandler().Then(Json("""{"status":7731184200,"message":"x"}""")));
+
+        var ex = await Assert.ThrowsAsync<ProfileApiException>(() => fetch.GetProfileAsync(Asked));
+
+        Assert.Equal(ProfileApiFailureReason.UnexpectedAnswer, ex.Reason);
+        Assert.DoesNotContain("7731184200", ex.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("7731184200", ex.ResponseBody ?? string.Empty, StringComparison.Ordinal);
+    }
+
     // Issue 19 item 13: Adobe's not-found body behind a 200 (a gateway rewriting the status) was an empty profile; it is
     // read as what it says, no profile, as a 404 is.
     [Fact]
