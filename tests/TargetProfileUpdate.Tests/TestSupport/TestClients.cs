@@ -119,6 +119,16 @@ public static class TestClients
     public static async Task AdvanceUntilAsync(FakeTimeProvider time, Func<bool> condition, TimeSpan step, TimeSpan max)
     {
         var watching = time as TimerWatchingTimeProvider;
+
+        // The code under test may not have reached its first timer yet (a busy machine runs its continuation later): the
+        // clock must not run ahead of it, or the timer is registered after its due time has passed and never fires. So
+        // on a clock that has no timer yet, wait (bounded) for the first one. (CI under load: a status poll registered its
+        // 5 s timeout after 30 s had been advanced, and the test saw it hang.)
+        if (watching is { Created: 0 } && !condition())
+        {
+            await ReleasedWorkWaitsAgainAsync(watching, 0, condition, TimeSpan.FromSeconds(2));
+        }
+
         for (var advanced = TimeSpan.Zero; advanced < max && !await SettleAsync(condition); advanced += step)
         {
             long created = watching?.Created ?? 0;
@@ -126,7 +136,7 @@ public static class TestClients
             time.Advance(step);
             if (watching is not null && watching.Fired != fired)
             {
-                await ReleasedWorkWaitsAgainAsync(watching, created, condition);
+                await ReleasedWorkWaitsAgainAsync(watching, created, condition, TimeSpan.FromMilliseconds(200));
             }
         }
     }
@@ -158,10 +168,10 @@ public static class TestClients
     /// here turned 1,800 one-second steps into a run that the 5-minute hang guard aborted on CI:
     /// CircuitOpenBatchTests.UpdateManyAsync_WaitWhileCircuitOpen_RidesOutAShortOutage….)
     /// </summary>
-    private static async Task ReleasedWorkWaitsAgainAsync(TimerWatchingTimeProvider time, long created, Func<bool> condition)
+    private static async Task ReleasedWorkWaitsAgainAsync(TimerWatchingTimeProvider time, long created, Func<bool> condition, TimeSpan limit)
     {
         var bound = System.Diagnostics.Stopwatch.StartNew();
-        for (int i = 0; time.Created == created && !condition() && bound.Elapsed < TimeSpan.FromMilliseconds(200); i++)
+        for (int i = 0; time.Created == created && !condition() && bound.Elapsed < limit; i++)
         {
             if (i < MaxYields)
             {
