@@ -206,7 +206,15 @@ internal sealed class RedisLimitBackend : IAsyncDisposable
 
     private async Task<IConnectionMultiplexer> ConnectCoreAsync(ConfigurationOptions configuration)
     {
-        IConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        // The connect log is kept: an authentication failure during the connect itself happens before the handler below
+        // can see it, and the first permit would then take the refused credentials for an outage (and fail open).
+        using var log = new System.IO.StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        ConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(configuration, log).ConfigureAwait(false);
+        if (!connection.IsConnected && RedisMisconfiguration.MentionsAuthenticationFailure(log.ToString()))
+        {
+            Volatile.Write(ref _authenticationFailure, RedisMisconfiguration.Authentication);
+        }
+
         connection.ConnectionFailed += (_, e) =>
         {
             if (e.FailureType == ConnectionFailureType.AuthenticationFailure)

@@ -42,6 +42,12 @@ internal sealed record RedisMisconfiguration(RedisMisconfiguration.Problem Kind,
         return null;
     }
 
+    /// <summary>Whether a connect log reports refused credentials (the log holds no password: the library masks it).</summary>
+    public static bool MentionsAuthenticationFailure(string log) =>
+        log.Contains("AuthenticationFailure", StringComparison.Ordinal)
+        || log.Contains("WRONGPASS", StringComparison.Ordinal)
+        || log.Contains("NOAUTH", StringComparison.Ordinal);
+
     private static bool IsAuthentication(Exception e) =>
         e is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
         || (e is RedisServerException && (e.Message.StartsWith("NOAUTH", StringComparison.Ordinal) || e.Message.StartsWith("WRONGPASS", StringComparison.Ordinal)))
