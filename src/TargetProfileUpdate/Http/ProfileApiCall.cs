@@ -76,7 +76,7 @@ internal sealed class ProfileApiCall : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var header = _tokens is null ? null : Header(await GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false));
+            var header = _tokens is null ? null : Header(await _tokens.GetTokenAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false));
             bool refreshed = false;
             HttpResponseMessage response;
             while (true)
@@ -110,7 +110,7 @@ internal sealed class ProfileApiCall : IDisposable
                 BearerHeader? fresh;
                 try
                 {
-                    fresh = Header(await GetTokenAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false));
+                    fresh = Header(await _tokens!.GetTokenAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false));
                 }
                 catch
                 {
@@ -165,14 +165,6 @@ internal sealed class ProfileApiCall : IDisposable
             facts.Dispose();
         }
     }
-
-    /// <summary>
-    /// Asks the token provider, for as long as the caller's token allows. The IMS provider shares one refresh among all
-    /// callers (its success and its failure), and that refresh is bounded by the IMS and Admin calls' own timeouts, so a
-    /// caller never queues behind other callers' refreshes.
-    /// </summary>
-    private ValueTask<ProfileApiToken> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken) =>
-        _tokens!.GetTokenAsync(forceRefresh, cancellationToken);
 
     /// <summary>Records the envelope's metrics, activity tags and final log line, then the endpoint's own instruments.</summary>
     private void Completed<TRequest, TResult>(TRequest request, Activity? activity, long started, string outcome, int attempts, ProfileApiException? error)
