@@ -347,7 +347,14 @@ public sealed class BulkClientTests
         }
 
         Assert.NotEmpty(mine);
-        var tagTexts = activities.SelectMany(a => a.TagObjects.Select(t => t.Key + "=" + t.Value)).Concat(activities.Select(a => a.StatusDescription ?? string.Empty));
+        // A snapshot under the lock: the listener also sees other tests' activities, appended while this enumerates.
+        Activity[] all;
+        lock (activities)
+        {
+            all = [.. activities];
+        }
+
+        var tagTexts = all.SelectMany(a => a.TagObjects.Select(t => t.Key + "=" + t.Value)).Concat(all.Select(a => a.StatusDescription ?? string.Empty));
         PersonalData.AssertAbsentFrom(logs.Collector.Texts()
             .Concat(tagTexts)
             .Append(refused.ToString()).Append(refused.ResponseBody ?? string.Empty)
