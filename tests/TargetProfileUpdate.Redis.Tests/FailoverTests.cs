@@ -20,7 +20,7 @@ public sealed class FailoverTests
             {
                 o.WhenRedisUnavailable = RedisUnavailableBehavior.FailOpenWithLocalLimit;
                 o.LocalFallbackFraction = 0.01; // 10 permits per process while Redis is away
-                o.OperationTimeout = TimeSpan.FromSeconds(1);
+                o.OperationTimeout = TimeSpan.FromSeconds(5); // generous: only the permits before the kill wait on it (a killed connection fails at once)
                 o.UnavailableRetryInterval = TimeSpan.FromMilliseconds(100);
             }),
             Limits.Account("acme", 1_000),
@@ -70,7 +70,7 @@ public sealed class FailoverTests
             Limits.Options(redis, o =>
             {
                 o.WhenRedisUnavailable = RedisUnavailableBehavior.FailClosed;
-                o.OperationTimeout = TimeSpan.FromSeconds(1);
+                o.OperationTimeout = TimeSpan.FromSeconds(5); // generous: only the permits before the kill wait on it (a killed connection fails at once)
                 o.UnavailableRetryInterval = TimeSpan.FromMilliseconds(100);
             }),
             Limits.Account("acme"),
@@ -111,7 +111,7 @@ public sealed class FailoverTests
             Limits.Options(redis, o =>
             {
                 o.WhenRedisUnavailable = RedisUnavailableBehavior.FailOpenWithLocalLimit;
-                o.OperationTimeout = TimeSpan.FromMilliseconds(200);
+                o.OperationTimeout = TimeSpan.FromSeconds(1);
             }),
             Limits.Account("acme"),
             services);
@@ -119,8 +119,8 @@ public sealed class FailoverTests
         Assert.True(limits.IsRedisAvailable);
         await using ConnectionMultiplexer admin = await Limits.AdminAsync(redis);
 
-        // Redis holds every other client's commands for 5 s: far longer than the 200 ms the limiter waits.
-        await admin.GetServers().Single().ExecuteAsync("CLIENT", "PAUSE", "5000", "ALL");
+        // Redis holds every client's commands for 4 s (this test's UNPAUSE too, which must fit its own 5 s timeout): far longer than the 1 s the limiter waits.
+        await admin.GetServers().Single().ExecuteAsync("CLIENT", "PAUSE", "4000", "ALL");
         using RateLimitLease lease = await limits.Quota.AcquireAsync(1);
 
         Assert.True(lease.IsAcquired);

@@ -26,7 +26,7 @@ public sealed class FailoverUpdateTests
             o.ConnectionString = redis.ConnectionString;
             o.WhenRedisUnavailable = RedisUnavailableBehavior.FailOpenWithLocalLimit;
             o.LocalFallbackFraction = 0.01; // 10 updates per process while Redis is away (1% of the account's 1,000)
-            o.OperationTimeout = TimeSpan.FromSeconds(1);
+            o.OperationTimeout = TimeSpan.FromSeconds(5); // generous: only the updates before the kill wait on it (a killed connection fails at once)
             o.UnavailableRetryInterval = TimeSpan.FromMilliseconds(100);
         },
         account: a => a.Quota.PermitLimit = 1_000);
@@ -61,7 +61,7 @@ public sealed class FailoverUpdateTests
         {
             o.ConnectionString = redis.ConnectionString;
             o.WhenRedisUnavailable = RedisUnavailableBehavior.FailClosed;
-            o.OperationTimeout = TimeSpan.FromSeconds(1);
+            o.OperationTimeout = TimeSpan.FromSeconds(5); // generous: only the updates before the kill wait on it (a killed connection fails at once)
             o.UnavailableRetryInterval = TimeSpan.FromMilliseconds(100);
         });
         var client = services.GetRequiredService<IProfileUpdateClient>();
