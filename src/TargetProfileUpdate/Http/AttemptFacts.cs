@@ -12,7 +12,7 @@ namespace TargetProfileUpdate.Http;
 /// <see cref="ResilienceKeys.Attempt"/>; the retry predicate, the backoff and the attempt timeout read it. Each fact has one
 /// writer: the attempt (<see cref="ProfileApiCall"/>) writes the answer facts, the admission strategy the start time.
 /// </summary>
-internal sealed class AttemptFacts : IDisposable
+internal class AttemptFacts : IDisposable
 {
     /// <summary>The most of a response body read by default: enough for every documented answer and the start of an error page.</summary>
     public const int DefaultMaxBodyBytes = 4096;

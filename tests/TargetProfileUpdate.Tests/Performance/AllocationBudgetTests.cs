@@ -15,12 +15,22 @@ namespace TargetProfileUpdate.Tests.Performance;
 [Collection(AllocationTestGroup.Name)]
 public sealed class AllocationBudgetTests
 {
-    // Measured 2026-11-25 on .NET 10 with Polly.Core 8.6.5, on the fair path (DI client, a new 10-attribute update per
-    // send): GET 6952 / 6328 bytes (resilience on / off), POST 4664 bytes. About 1.3 KB of a GET is the update itself and
-    // 2.3 KB its URL string and Uri. The budgets leave ~250 bytes for runtime noise, so a change that adds a few hundred bytes fails.
-    private const int GetBudgetResilienceOn = 7200;
-    private const int GetBudgetResilienceOff = 6600;
-    private const int PostBudgetResilienceOn = 4900;
+    // Measured 2026-12-02 on the fair path (DI client, a new 10-attribute update per send), the same in every process:
+    //   GET with resilience:    .NET 10.0.12 4,800 B, .NET 8.0.31 4,856 B;
+    //   GET without resilience: .NET 10.0.12 4,192 B, .NET 8.0.31 4,248 B;
+    //   POST with resilience:   2,608 B on both.
+    // The budgets are 40 B over that. e00d35b (before the call envelope) allocated 4,840 B per GET on .NET 10, and the
+    // envelope's first version 4,896 B: Polly copies the pipeline state into each strategy's async state machine, and that
+    // state was a four-field tuple around a 32-byte request struct. A change that adds one small object fails. To re-measure,
+    // set a budget to 0: the failure message prints the runtime and the bytes.
+#if NET10_0_OR_GREATER
+    private const int GetBudgetResilienceOn = 4840;
+    private const int GetBudgetResilienceOff = 4232;
+#else
+    private const int GetBudgetResilienceOn = 4896;
+    private const int GetBudgetResilienceOff = 4288;
+#endif
+    private const int PostBudgetResilienceOn = 2648;
 
     private static readonly (string, string)[] Attributes =
     [
@@ -41,20 +51,24 @@ public sealed class AllocationBudgetTests
         });
         var client = provider.GetRequiredService<IProfileUpdateClient>();
 
-        // Asynchronous completion, as on a real socket: each await in the chain then really suspends.
+        // Asynchronous completion, as on a real socket: each await in the chain then really suspends. 20,000 updates bring the
+        // path to its steady state (tier-1 code, warm pools).
         Task.Run(async () =>
         {
-            for (int i = 0; i < 200; i++)
+            for (int i = 0; i < 20_000; i++)
             {
                 await client.UpdateAsync(NewUpdate());
             }
         }).GetAwaiter().GetResult();
 
-        // Background work of the process can only add bytes, never remove them: the least of three runs is the cost.
-        const int N = 2000;
+        // Background work of the process can only add bytes, never remove them: the cost is the least run, taken once three
+        // runs in a row have not lowered it. A collection before each run makes the count the same in every process: without
+        // it, most processes counted 2,112 B more per GET (2,016 B per POST) in every run, which no budget could tell from a regression.
+        const int N = 20_000;
         double least = double.MaxValue;
-        for (int run = 0; run < 3; run++)
+        for (int run = 0, steady = 0; run < 30 && steady < 3; run++)
         {
+            GC.Collect();
             long before = GC.GetTotalAllocatedBytes(precise: true);
             Task.Run(async () =>
             {
@@ -63,7 +77,9 @@ public sealed class AllocationBudgetTests
                     await client.UpdateAsync(NewUpdate());
                 }
             }).GetAwaiter().GetResult();
-            least = Math.Min(least, (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)N);
+            double bytes = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)N;
+            steady = bytes < least - 1 ? 0 : steady + 1;
+            least = Math.Min(least, bytes);
         }
 
         return least;
@@ -82,11 +98,11 @@ public sealed class AllocationBudgetTests
     }
 
     [Fact]
-    public void UpdateAsync_GetWithTenAttributes_StaysWithinItsAllocationBudget()
+    public void UpdateAsync_GetWithTenAttributes_AllocatesNoMoreThanBeforeTheCallEnvelope_WidePipelineStateCopiedIntoEveryStrategy()
     {
         double bytes = MeasureBytesPerUpdate(resilience: true, ProfileUpdateMethod.Get);
 
-        Assert.True(bytes <= GetBudgetResilienceOn, $"GET with resilience allocated {bytes:0} bytes per update; budget {GetBudgetResilienceOn}.");
+        Assert.True(bytes <= GetBudgetResilienceOn, $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription} GET with resilience allocated {bytes:0} bytes per update; budget {GetBudgetResilienceOn}.");
     }
 
     [Fact]
@@ -94,7 +110,7 @@ public sealed class AllocationBudgetTests
     {
         double bytes = MeasureBytesPerUpdate(resilience: false, ProfileUpdateMethod.Get);
 
-        Assert.True(bytes <= GetBudgetResilienceOff, $"GET without resilience allocated {bytes:0} bytes per update; budget {GetBudgetResilienceOff}.");
+        Assert.True(bytes <= GetBudgetResilienceOff, $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription} GET without resilience allocated {bytes:0} bytes per update; budget {GetBudgetResilienceOff}.");
     }
 
     [Fact]
@@ -102,7 +118,7 @@ public sealed class AllocationBudgetTests
     {
         double bytes = MeasureBytesPerUpdate(resilience: true, ProfileUpdateMethod.Post);
 
-        Assert.True(bytes <= PostBudgetResilienceOn, $"POST with resilience allocated {bytes:0} bytes per update; budget {PostBudgetResilienceOn}.");
+        Assert.True(bytes <= PostBudgetResilienceOn, $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription} POST with resilience allocated {bytes:0} bytes per update; budget {PostBudgetResilienceOn}.");
     }
 
     private sealed class SyncHandler : HttpMessageHandler
