@@ -200,12 +200,13 @@ internal sealed class ProfileApiCall : IDisposable
         request.Record(_instruments, outcome, error, attempts, elapsed.TotalSeconds);
     }
 
-    /// <summary>The <c>Authorization</c> header of a token, or <see langword="null"/> for none; a token that is not visible
-    /// ASCII is refused before anything is sent (it could split the request: header injection).</summary>
+    /// <summary>The <c>Authorization</c> header of a token, or <see langword="null"/> for <see cref="ProfileApiToken.None"/>; a
+    /// token that is empty or not visible ASCII is refused before anything is sent (an empty one would have sent the request
+    /// unauthenticated; one with CR/LF could split the request: header injection).</summary>
     private BearerHeader? Header(ProfileApiToken token)
     {
         string? value = token.Value;
-        if (string.IsNullOrEmpty(value))
+        if (value is null)
         {
             return null;
         }

@@ -140,6 +140,35 @@ public sealed class TokenWireRegressionTests
         Assert.Equal("Bearer clean-token", sent.Header("Authorization"));
     }
 
+    /// <summary>A custom token provider that gave an empty token (an unset environment variable, an empty vault entry) made the
+    /// SDK send the update with no <c>Authorization</c> at all, as if authentication were off: the misconfiguration was
+    /// silently "corrected". Empty and whitespace tokens are refused like any unsendable token; <see cref="ProfileApiToken.None"/>
+    /// (a null value) still means "no token" on purpose.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public async Task CustomTokenProvider_EmptyToken_IsRefused_NotSentWithoutAuthorization(string token)
+    {
+        await using var server = new RawSocketServer(_ => Submitted);
+        var provider = new SwitchableProvider(token);
+        using var services = Services(server, Clock(), tokens: _ => provider);
+        var client = services.GetRequiredService<IProfileUpdateClient>();
+
+        var error = await Record.ExceptionAsync(() => client.UpdateAsync(Update()));
+
+        Assert.Empty(server.Requests);
+        var refused = Assert.IsType<ProfileApiAuthenticationException>(error);
+        Assert.Equal(AuthenticationStep.TokenProvider, refused.Step);
+        Assert.Contains("empty", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(ProfileApiToken.None), refused.Message, StringComparison.Ordinal);
+
+        provider.Token = null;
+        await client.UpdateAsync(Update());
+
+        var sent = Assert.Single(server.Requests);
+        Assert.Null(sent.Header("Authorization"));
+    }
+
     /// <summary>Item 1 (b): an IMS answer's <c>access_token</c> with CR/LF would have gone into the Admin API call's
     /// <c>Authorization</c>. It is refused as an IMS failure: IMS's request is the only one on the wire.</summary>
     [Fact]
@@ -306,9 +335,9 @@ public sealed class TokenWireRegressionTests
         Assert.Single(server.Requests);
     }
 
-    private sealed class SwitchableProvider(string token) : IProfileApiTokenProvider
+    private sealed class SwitchableProvider(string? token) : IProfileApiTokenProvider
     {
-        public string Token { get; set; } = token;
+        public string? Token { get; set; } = token;
 
         public ValueTask<ProfileApiToken> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken = default) =>
             new(new ProfileApiToken(Token, DateTimeOffset.MaxValue));
