@@ -8,12 +8,14 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polly.CircuitBreaker;
 using TargetProfileUpdate.Delivery;
 using TargetProfileUpdate.DependencyInjection;
+using TargetProfileUpdate.Http;
 
 namespace TargetProfileUpdate.HealthChecks;
 
 /// <summary>
-/// The health of one account. Unhealthy: the profile API token cannot be obtained, or an endpoint's circuit breaker is open.
-/// Degraded: under 5 % of the update quota left, a plug-in (Redis limits in fail-open) says so, the oldest pending update is
+/// The health of one account. Unhealthy: the profile API token cannot be obtained, or the update endpoint's circuit breaker
+/// is open. Degraded: another endpoint's breaker is open (fetch, bulk, catalog, privacy, IMS, Admin API), under 5 % of the
+/// update quota left, a plug-in (Redis limits in fail-open) says so, the oldest pending update is
 /// older than half of <see cref="ProfileDeliveryOptions.GiveUpAfter"/>, or the verified landing rate is under
 /// <see cref="ProfileDeliveryOptions.MinimumLandingRate"/>. Data holds counts and states only.
 /// </summary>
@@ -48,8 +50,10 @@ internal sealed class TargetProfileUpdateHealthCheck(IServiceProvider services, 
             var state = breaker.CircuitState;
             if (state is CircuitState.Open or CircuitState.Isolated)
             {
+                // Only the update endpoint's breaker stops the account's work; the others (fetch, bulk, catalog, privacy,
+                // the token endpoints) take one feature away, and a token that cannot be obtained is reported above.
                 data["circuit." + endpoint] = state.ToString();
-                unhealthy.Add("the " + endpoint + " circuit breaker is open");
+                (endpoint == ProfileApiEndpoint.Update.Name ? unhealthy : degraded).Add("the " + endpoint + " circuit breaker is open");
             }
         }
 

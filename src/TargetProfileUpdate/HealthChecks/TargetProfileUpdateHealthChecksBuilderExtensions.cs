@@ -13,7 +13,8 @@ public static class TargetProfileUpdateHealthChecksBuilderExtensions
 {
     /// <summary>
     /// Adds the health of one account registered with <c>AddTargetProfileUpdate</c>: Unhealthy (or <paramref name="failureStatus"/>)
-    /// when its profile API token cannot be obtained or a circuit breaker is open; Degraded under 5 % quota headroom, with
+    /// when its profile API token cannot be obtained or the update endpoint's circuit breaker is open; Degraded while another
+    /// endpoint's breaker is open (fetch, bulk, catalog, privacy, IMS, Admin API), under 5 % quota headroom, with
     /// Redis limits in fail-open, with the oldest pending update older than half of <see cref="ProfileDeliveryOptions.GiveUpAfter"/>,
     /// or with a verified landing rate under <see cref="ProfileDeliveryOptions.MinimumLandingRate"/>. The result's data holds
     /// counts and states, never ids or values.

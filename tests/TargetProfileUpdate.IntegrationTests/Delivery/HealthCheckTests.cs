@@ -65,6 +65,34 @@ public sealed class HealthCheckTests
         Assert.Contains("update circuit breaker is open", report.Entries["targetprofileupdate"].Description, StringComparison.Ordinal);
     }
 
+    /// <summary>An open fetch breaker (Adobe's fetch endpoint failing) made the whole account Unhealthy, so an orchestrator
+    /// restarted or unrouted instances whose updates were still going through. Only the update endpoint's breaker makes the
+    /// account Unhealthy; the others (fetch, bulk, catalog, privacy, the token endpoints) degrade it, and the token check
+    /// already reports a token that cannot be obtained.</summary>
+    [Fact]
+    public async Task Health_WhenOnlyTheFetchCircuitBreakerIsOpen_IsDegraded_AndUpdatesStillGo()
+    {
+        await using var h = await DeliveryHarness.StartAsync(_ => { }, sdkOptions: o =>
+        {
+            o.Resilience.CircuitBreakerMinimumThroughput = 2;
+            o.Resilience.CircuitBreakerFailureRatio = 0.5;
+        });
+        h.Emulator.InjectFaults(Enumerable.Range(0, 10).Select(_ => EmulatorFault.Status(503)).ToArray());
+        for (int i = 0; i < 4; i++)
+        {
+            await Assert.ThrowsAnyAsync<ProfileApiException>(() => h.Fetch.GetProfileAsync(ProfileId.FromThirdPartyId("a")));
+        }
+
+        var report = await h.HealthAsync();
+        h.Emulator.BeginScenario(); // the faults the open breaker kept from being sent are not the update's
+        await h.Client.UpdateAsync(ProfileUpdate.ForThirdPartyId("a").Set("x", "y"));
+
+        var entry = report.Entries["targetprofileupdate"];
+        Assert.Equal(HealthStatus.Degraded, report.Status);
+        Assert.Contains("fetch circuit breaker is open", entry.Description, StringComparison.Ordinal);
+        Assert.Equal("Open", entry.Data["circuit.fetch"]);
+    }
+
     [Fact]
     public async Task Health_UnderFivePercentQuotaHeadroom_IsDegraded()
     {
