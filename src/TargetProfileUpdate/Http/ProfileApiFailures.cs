@@ -2,6 +2,8 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Net.Http;
+using System.Net.Sockets;
+using System.Text;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -101,7 +103,7 @@ internal static class ProfileApiFailures
             case HttpRequestException or IOException:
                 return Create(endpoint, ProfileApiFailureReason.ConnectionFailure,
                     string.Create(CultureInfo.InvariantCulture, $"{what} failed: no response was received (connection failure) after {attempts} attempt(s)."),
-                    attempts: attempts, isTransient: true, innerException: exception);
+                    attempts: attempts, isTransient: true, innerException: WithoutServerText(exception));
             default:
                 return Create(endpoint, ProfileApiFailureReason.Unexpected,
                     string.Create(CultureInfo.InvariantCulture, $"{what} failed before a response was received ({exception.GetType().Name})."),
@@ -131,6 +133,45 @@ internal static class ProfileApiFailures
         return Create(endpoint, status is 401 or 403 ? ProfileApiFailureReason.Authentication : ProfileApiFailureReason.HttpError,
             string.Create(CultureInfo.InvariantCulture, $"{endpoint.Server} did not accept {endpoint.LowerWhat}: HTTP {status}, {attempts} attempt(s).{hint}"),
             status, body, attempts, IsTransient(status), facts.LastRetryAfter);
+    }
+
+    /// <summary>
+    /// A copy of a transport failure that keeps what a caller branches on (the exception type, its
+    /// <see cref="HttpRequestError"/>, a <see cref="SocketError"/> below it, the status code) and none of the runtime's
+    /// text: SocketsHttpHandler quotes the bytes a server sent in its messages ("Received an invalid header line: '…'",
+    /// a chunk size line as hex), and a server may echo the profile id, a value or the token there.
+    /// </summary>
+    internal static Exception WithoutServerText(Exception exception)
+    {
+        var chain = new StringBuilder();
+        SocketException? socket = null;
+        int depth = 0;
+        for (var e = exception; e is not null && depth < 8; e = e.InnerException, depth++)
+        {
+            chain.Append(depth == 0 ? string.Empty : " <- ").Append(e.GetType().Name);
+            switch (e)
+            {
+                case HttpRequestException h:
+                    chain.Append('(').Append(h.HttpRequestError.ToString()).Append(')');
+                    break;
+                case HttpIOException io:
+                    chain.Append('(').Append(io.HttpRequestError.ToString()).Append(')');
+                    break;
+                case SocketException se:
+                    socket ??= se;
+                    chain.Append('(').Append(se.SocketErrorCode.ToString()).Append(')');
+                    break;
+            }
+        }
+
+        string message = "The HTTP transport failed: " + chain + ". The runtime's own messages are not kept: they can quote what the server sent.";
+        Exception? inner = socket is null ? null : new SocketException((int)socket.SocketErrorCode);
+        return exception switch
+        {
+            HttpRequestException h => new HttpRequestException(h.HttpRequestError, message, inner, h.StatusCode),
+            HttpIOException io => new HttpIOException(io.HttpRequestError, message, inner),
+            _ => new IOException(message, inner),
+        };
     }
 }
 
