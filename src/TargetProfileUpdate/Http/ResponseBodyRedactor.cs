@@ -31,6 +31,9 @@ internal static class ResponseBodyRedactor
     /// <summary>Values shorter than this identify no one, and a code may well contain them.</summary>
     private const int MinSecretLength = 3;
 
+    /// <summary>A base64 fragment shorter than this is too common to say that a code carries a secret.</summary>
+    private const int MinBase64Fragment = 4;
+
     /// <summary>The code fields of the documented answers; nothing else is ever kept.</summary>
     private static readonly FrozenSet<string> KnownFields = FrozenSet.ToFrozenSet(
     [
@@ -193,13 +196,58 @@ internal static class ResponseBodyRedactor
 
         foreach (string secret in secrets)
         {
-            if (secret.Length >= MinSecretLength && value.Contains(secret, StringComparison.OrdinalIgnoreCase))
+            if (secret.Length >= MinSecretLength && Carries(value, secret))
             {
                 return;
             }
         }
 
         kept.Add(new(name, value));
+    }
+
+    /// <summary>
+    /// Whether a code carries a secret as text, as the hex of its UTF-8 bytes (either case), or as base64 of them
+    /// (standard or URL-safe, padded or not, at any of the three byte alignments it can have inside a longer encoded text).
+    /// Percent- and entity-encoded forms need no check: '%' and '&amp;' are not code characters, and JSON and XML escapes
+    /// are decoded by the readers.
+    /// </summary>
+    private static bool Carries(string value, string secret)
+    {
+        if (value.Contains(secret, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(secret);
+        if (utf8.Length * 2 <= value.Length && value.Contains(Convert.ToHexString(utf8), StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        for (int offset = 0; offset < 3; offset++)
+        {
+            byte[] shifted = new byte[offset + utf8.Length];
+            utf8.CopyTo(shifted, offset);
+            string base64 = Convert.ToBase64String(shifted);
+
+            // Only the characters made of the secret's bits alone: the first ones also hold the bytes before it, the last
+            // ones the bytes after it (or the padding).
+            int first = ((8 * offset) + 5) / 6;
+            int end = 8 * (offset + utf8.Length) / 6;
+            if (end - first < MinBase64Fragment)
+            {
+                continue;
+            }
+
+            string fragment = base64[first..end];
+            if (value.Contains(fragment, StringComparison.Ordinal)
+                || value.Contains(fragment.Replace('+', '-').Replace('/', '_'), StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsCode(string value)

@@ -115,6 +115,36 @@ public sealed class ResponseBodyRedactorTests
         PersonalData.AssertAbsentFrom([ex.ToString()]);
     }
 
+    /// <summary>Regression: a code field whose value was the id, a value or the token in base64 (unpadded, standard or URL-safe)
+    /// or hex was kept, because only the raw text of a secret was looked for.</summary>
+    [Theory]
+    [InlineData("requestId", PersonalData.Id)]
+    [InlineData("errorCode", PersonalData.Value)]
+    [InlineData("code", PersonalData.Token)]
+    public void Redactor_CodeFieldCarryingBase64OrHexOfASecret_IsDropped(string field, string secret)
+    {
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(secret);
+        string base64 = Convert.ToBase64String(utf8).TrimEnd('=');
+        string[] forms =
+        [
+            base64,
+            base64.Replace('+', '-').Replace('/', '_'),
+            Convert.ToBase64String([.. "E:"u8, .. utf8]).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            Convert.ToBase64String([.. "E"u8, .. utf8]).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            Convert.ToHexString(utf8),
+            "ERR-" + Convert.ToHexString(utf8).ToLowerInvariant(),
+        ];
+
+        foreach (string form in forms)
+        {
+            string body = "{\"status\":400,\"" + field + "\":\"" + form + "\"}";
+
+            string? kept = ResponseBodyRedactor.Redact(System.Text.Encoding.UTF8.GetBytes(body), PersonalData.Update(), PersonalData.Token);
+
+            Assert.Equal("status=400", kept);
+        }
+    }
+
     [Fact]
     public void Redactor_EmptyBody_IsNull()
     {
