@@ -48,16 +48,7 @@ public sealed class HealthCheckTests
     [Fact]
     public async Task Health_WhenTheUpdateCircuitBreakerIsOpen_IsUnhealthy()
     {
-        await using var h = await DeliveryHarness.StartAsync(_ => { }, sdkOptions: o =>
-        {
-            o.Resilience.CircuitBreakerMinimumThroughput = 2;
-            o.Resilience.CircuitBreakerFailureRatio = 0.5;
-        });
-        h.Emulator.InjectFaults(Enumerable.Range(0, 10).Select(_ => EmulatorFault.Status(503)).ToArray());
-        for (int i = 0; i < 4; i++)
-        {
-            await Assert.ThrowsAnyAsync<ProfileApiException>(() => h.Client.UpdateAsync(ProfileUpdate.ForThirdPartyId("a").Set("x", "y")));
-        }
+        await using var h = await OpenBreakerAsync(h => h.Client.UpdateAsync(ProfileUpdate.ForThirdPartyId("a").Set("x", "y")));
 
         var report = await h.HealthAsync();
 
@@ -72,16 +63,7 @@ public sealed class HealthCheckTests
     [Fact]
     public async Task Health_WhenOnlyTheFetchCircuitBreakerIsOpen_IsDegraded_AndUpdatesStillGo()
     {
-        await using var h = await DeliveryHarness.StartAsync(_ => { }, sdkOptions: o =>
-        {
-            o.Resilience.CircuitBreakerMinimumThroughput = 2;
-            o.Resilience.CircuitBreakerFailureRatio = 0.5;
-        });
-        h.Emulator.InjectFaults(Enumerable.Range(0, 10).Select(_ => EmulatorFault.Status(503)).ToArray());
-        for (int i = 0; i < 4; i++)
-        {
-            await Assert.ThrowsAnyAsync<ProfileApiException>(() => h.Fetch.GetProfileAsync(ProfileId.FromThirdPartyId("a")));
-        }
+        await using var h = await OpenBreakerAsync(h => h.Fetch.GetProfileAsync(ProfileId.FromThirdPartyId("a")));
 
         var report = await h.HealthAsync();
         h.Emulator.BeginScenario(); // the faults the open breaker kept from being sent are not the update's
@@ -91,6 +73,23 @@ public sealed class HealthCheckTests
         Assert.Equal(HealthStatus.Degraded, report.Status);
         Assert.Contains("fetch circuit breaker is open", entry.Description, StringComparison.Ordinal);
         Assert.Equal("Open", entry.Data["circuit.fetch"]);
+    }
+
+    /// <summary>An account whose breakers open after two failed calls, with one endpoint's breaker opened by 503s.</summary>
+    private static async Task<DeliveryHarness> OpenBreakerAsync(Func<DeliveryHarness, Task> call)
+    {
+        var h = await DeliveryHarness.StartAsync(_ => { }, sdkOptions: o =>
+        {
+            o.Resilience.CircuitBreakerMinimumThroughput = 2;
+            o.Resilience.CircuitBreakerFailureRatio = 0.5;
+        });
+        h.Emulator.InjectFaults(Enumerable.Range(0, 10).Select(_ => EmulatorFault.Status(503)).ToArray());
+        for (int i = 0; i < 4; i++)
+        {
+            await Assert.ThrowsAnyAsync<ProfileApiException>(() => call(h));
+        }
+
+        return h;
     }
 
     [Fact]

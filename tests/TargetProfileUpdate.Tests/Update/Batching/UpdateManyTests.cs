@@ -1,6 +1,6 @@
 using TargetProfileUpdate.Testing;
 
-namespace TargetProfileUpdate.Tests.Batching;
+namespace TargetProfileUpdate.Tests.Update.Batching;
 
 public sealed class UpdateManyTests
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TargetProfileUpdate.Tests.TestSupport;
 
-namespace TargetProfileUpdate.Tests.Batching;
+namespace TargetProfileUpdate.Tests.Update.Batching;
 
 /// <summary>
 /// Issue 19 item 10: a short outage failed a whole batch. With 60 × 503, UpdateManyAsync of 200 updates at MaxConcurrency 4
