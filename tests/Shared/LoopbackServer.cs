@@ -100,11 +100,11 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
             Interlocked.Increment(ref _accepted);
             int key = id;
-            _connections[key] = ServeAsync(socket).ContinueWith(_ => _connections.TryRemove(key, out Task? _), TaskScheduler.Default);
+            _connections[key] = ServeAsync(socket, key + 1).ContinueWith(_ => _connections.TryRemove(key, out Task? _), TaskScheduler.Default);
         }
     }
 
-    private async Task ServeAsync(Socket socket)
+    private async Task ServeAsync(Socket socket, int connection)
     {
         await Task.Yield();
         using (socket)
@@ -125,7 +125,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
                     byte[] body = request.Header("Transfer-Encoding") is { } te && te.Contains("chunked", StringComparison.OrdinalIgnoreCase)
                         ? await reader.ReadChunkedAsync(_stop.Token)
                         : await reader.ReadExactlyAsync(int.Parse(request.Header("Content-Length") ?? "0", CultureInfo.InvariantCulture), _stop.Token);
-                    request = new LoopbackRequest(head, body);
+                    request = new LoopbackRequest(head, body, connection);
                     Requests.Enqueue(request);
 
                     byte[] answer = await _respond(request, _stop.Token);
@@ -259,14 +259,16 @@ internal sealed class LoopbackServer : IAsyncDisposable
 /// <summary>One request as it arrived on a <see cref="LoopbackServer"/>'s socket.</summary>
 internal sealed class LoopbackRequest
 {
-    public LoopbackRequest(byte[] head, byte[] body)
+    public LoopbackRequest(byte[] head, byte[] body, int connection = 0)
     {
         Head = head;
         Body = body;
+        Connection = connection;
         HeadText = System.Text.Encoding.Latin1.GetString(head);
         int lineEnd = head.AsSpan().IndexOf("\r\n"u8);
         RequestLine = lineEnd < 0 ? head : head[..lineEnd];
-        string[] parts = System.Text.Encoding.Latin1.GetString(RequestLine).Split(' ');
+        RequestLineText = System.Text.Encoding.Latin1.GetString(RequestLine);
+        string[] parts = RequestLineText.Split(' ');
         Method = parts[0];
         Target = parts.Length > 1 ? parts[1] : string.Empty;
     }
@@ -279,6 +281,13 @@ internal sealed class LoopbackRequest
 
     /// <summary>The request line (<c>GET /path?query HTTP/1.1</c>) as sent, without its CRLF.</summary>
     public byte[] RequestLine { get; }
+
+    /// <summary>The request line as Latin-1 text.</summary>
+    public string RequestLineText { get; }
+
+    /// <summary>Which connection carried it: 1 for the first the server accepted, and so on (0 for a request made by hand).
+    /// A request smuggled into another's bytes arrives as a request of its own on the same connection.</summary>
+    public int Connection { get; }
 
     /// <summary>The body as sent (chunked bodies decoded).</summary>
     public byte[] Body { get; }

@@ -2,11 +2,13 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TargetProfileUpdate.SharedTestSupport;
 
 namespace TargetProfileUpdate.Tests.Regression;
 
 /// <summary>
-/// Issue 19, items 1, 8 and 19 (IMS/Admin wording), on a raw socket that records every request a connection carries:
+/// Issue 19, items 1, 8 and 19 (IMS/Admin wording), on the tests' loopback server, which parses each connection's bytes
+/// request after request and so records every request a connection carries, a smuggled one included:
 /// what a token from any source, and what the IMS and Admin API answers, can make the SDK put on the wire.
 /// </summary>
 public sealed class TokenWireRegressionTests
@@ -18,21 +20,23 @@ public sealed class TokenWireRegressionTests
     /// <summary>The probe's token: ends the update's head, then carries a second, forged update.</summary>
     private const string Smuggling = "abc\r\nX-Injected: yes\r\nContent-Length: 0\r\n\r\nGET /smuggled?mbox3rdPartyId=victim&profile.tier=hacked HTTP/1.1\r\nHost: x\r\nX-Tail: ";
 
-    private static readonly RawAnswer Submitted = new(200, "trueRequest successfully submitted", "text/plain");
+    private static readonly byte[] Submitted = Answer(200, "trueRequest successfully submitted", "text/plain");
 
     private static ProfileUpdate Update(int n = 1) => ProfileUpdate.ForThirdPartyId("crm-" + n).Set("tier", "gold");
 
-    private static RawAnswer ImsToken(string token) =>
-        new(200, "{\"access_token\":" + JsonSerializer.Serialize(token) + ",\"token_type\":\"bearer\",\"expires_in\":86399}");
+    private static byte[] Answer(int status, string body, string contentType = "application/json") => LoopbackServer.Response(status, contentType, body);
 
-    private static RawAnswer AdminToken(string token, string expiresIn = "3600") =>
-        new(200, "{\"accessToken\":" + JsonSerializer.Serialize(token) + ",\"tokenType\":\"bearer\",\"scope\":\"profile_api\",\"expiresIn\":" + expiresIn + "}", "application/vnd.adobe.target.v1+json");
+    private static byte[] ImsToken(string token) =>
+        Answer(200, "{\"access_token\":" + JsonSerializer.Serialize(token) + ",\"token_type\":\"bearer\",\"expires_in\":86399}");
 
-    private static bool IsProfileRequest(RawRequest r) => r.Target.StartsWith("/m2/", StringComparison.Ordinal) || r.Target.StartsWith("/rest/", StringComparison.Ordinal);
+    private static byte[] AdminToken(string token, string expiresIn = "3600", int status = 200) =>
+        Answer(status, "{\"accessToken\":" + JsonSerializer.Serialize(token) + ",\"tokenType\":\"bearer\",\"scope\":\"profile_api\",\"expiresIn\":" + expiresIn + "}", "application/vnd.adobe.target.v1+json");
 
-    private static bool IsSmuggled(RawRequest r) => r.Target.Contains("smuggled", StringComparison.Ordinal) || r.Head.Contains("X-Injected", StringComparison.OrdinalIgnoreCase);
+    private static bool IsProfileRequest(LoopbackRequest r) => r.Target.StartsWith("/m2/", StringComparison.Ordinal) || r.Target.StartsWith("/rest/", StringComparison.Ordinal);
 
-    private static ServiceProvider Services(RawSocketServer server, FakeTimeProvider time, Action<TargetProfileUpdateOptions>? configure = null, Func<IServiceProvider, IProfileApiTokenProvider>? tokens = null)
+    private static bool IsSmuggled(LoopbackRequest r) => r.Target.Contains("smuggled", StringComparison.Ordinal) || r.HeadText.Contains("X-Injected", StringComparison.OrdinalIgnoreCase);
+
+    private static ServiceProvider Services(LoopbackServer server, FakeTimeProvider time, Action<TargetProfileUpdateOptions>? configure = null, Func<IServiceProvider, IProfileApiTokenProvider>? tokens = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
@@ -53,7 +57,7 @@ public sealed class TokenWireRegressionTests
         return services.BuildServiceProvider();
     }
 
-    private static void UseIms(TargetProfileUpdateOptions o, RawSocketServer server)
+    private static void UseIms(TargetProfileUpdateOptions o, LoopbackServer server)
     {
         o.AdobeIms.ClientId = "client-id";
         o.AdobeIms.ClientSecret = "client-SECRET";
@@ -75,9 +79,9 @@ public sealed class TokenWireRegressionTests
     /// <summary>The rig's own proof: the server does see a request smuggled into another's bytes, as its own request on the
     /// same connection, so "no smuggled request arrived" below means something.</summary>
     [Fact]
-    public async Task RawSocketServer_RequestSmuggledIntoAnAuthorizationHeader_IsRecordedAsASecondRequestOnTheConnection()
+    public async Task LoopbackServer_RequestSmuggledIntoAnAuthorizationHeader_IsRecordedAsASecondRequestOnTheConnection()
     {
-        await using var server = new RawSocketServer(_ => Submitted);
+        await using var server = LoopbackServer.Start(_ => Submitted);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var client = new TcpClient();
         await client.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, timeout.Token);
@@ -96,10 +100,10 @@ public sealed class TokenWireRegressionTests
 
         Assert.Collection(
             server.Requests,
-            first => Assert.Equal("GET /m2/demo/profile/update?mbox3rdPartyId=crm-1&profile.tier=gold HTTP/1.1", first.RequestLine),
+            first => Assert.Equal("GET /m2/demo/profile/update?mbox3rdPartyId=crm-1&profile.tier=gold HTTP/1.1", first.RequestLineText),
             second =>
             {
-                Assert.Equal("GET /smuggled?mbox3rdPartyId=victim&profile.tier=hacked HTTP/1.1", second.RequestLine);
+                Assert.Equal("GET /smuggled?mbox3rdPartyId=victim&profile.tier=hacked HTTP/1.1", second.RequestLineText);
                 Assert.True(IsSmuggled(second));
                 Assert.Equal(1, second.Connection);
             });
@@ -110,7 +114,7 @@ public sealed class TokenWireRegressionTests
     [Fact]
     public async Task CustomTokenProvider_TokenWithCrLf_IsRefused_AndNoRequestReachesTheSocket()
     {
-        await using var server = new RawSocketServer(_ => Submitted);
+        await using var server = LoopbackServer.Start(_ => Submitted);
         var provider = new SwitchableProvider(Smuggling);
         using var services = Services(server, Clock(), tokens: _ => provider);
         var client = services.GetRequiredService<IProfileUpdateClient>();
@@ -130,13 +134,13 @@ public sealed class TokenWireRegressionTests
         Assert.Equal(0, update.Attempts);
         AssertNothingSecretIn(update);
         Assert.Empty(server.Requests);
-        Assert.Equal(0, server.Connections);
+        Assert.Equal(0, server.Accepted);
 
         provider.Token = "clean-token";
         await client.UpdateAsync(Update());
 
         var sent = Assert.Single(server.Requests);
-        Assert.StartsWith("GET /m2/demo/profile/update?", sent.RequestLine, StringComparison.Ordinal);
+        Assert.StartsWith("GET /m2/demo/profile/update?", sent.RequestLineText, StringComparison.Ordinal);
         Assert.Equal("Bearer clean-token", sent.Header("Authorization"));
     }
 
@@ -149,7 +153,7 @@ public sealed class TokenWireRegressionTests
     [InlineData(" ")]
     public async Task CustomTokenProvider_EmptyToken_IsRefused_NotSentWithoutAuthorization(string token)
     {
-        await using var server = new RawSocketServer(_ => Submitted);
+        await using var server = LoopbackServer.Start(_ => Submitted);
         var provider = new SwitchableProvider(token);
         using var services = Services(server, Clock(), tokens: _ => provider);
         var client = services.GetRequiredService<IProfileUpdateClient>();
@@ -174,7 +178,7 @@ public sealed class TokenWireRegressionTests
     [Fact]
     public async Task ImsAnswer_AccessTokenWithCrLf_IsRefused_AndNeitherTheAdminCallNorASmuggledRequestIsSent()
     {
-        await using var server = new RawSocketServer(r => r.Target == ImsPath ? ImsToken(Smuggling) : r.Target == AdminPath ? AdminToken("profile-token") : Submitted);
+        await using var server = LoopbackServer.Start(r => r.Target == ImsPath ? ImsToken(Smuggling) : r.Target == AdminPath ? AdminToken("profile-token") : Submitted);
         using var services = Services(server, Clock(), o => UseIms(o, server));
         var client = services.GetRequiredService<IProfileUpdateClient>();
 
@@ -183,7 +187,7 @@ public sealed class TokenWireRegressionTests
         Assert.DoesNotContain(server.Requests, IsSmuggled);
         Assert.DoesNotContain(server.Requests, IsProfileRequest);
         var only = Assert.Single(server.Requests);
-        Assert.Equal("POST " + ImsPath + " HTTP/1.1", only.RequestLine);
+        Assert.Equal("POST " + ImsPath + " HTTP/1.1", only.RequestLineText);
         var ex = Assert.IsType<ProfileApiAuthenticationException>(error);
         Assert.Equal(AuthenticationStep.Ims, ex.Step);
         AssertNothingSecretIn(ex);
@@ -194,7 +198,7 @@ public sealed class TokenWireRegressionTests
     [Fact]
     public async Task AdminAnswer_AccessTokenWithCrLf_IsRefused_AndNoProfileRequestNorSmuggledRequestIsSent()
     {
-        await using var server = new RawSocketServer(r => r.Target == ImsPath ? ImsToken("ims-token") : r.Target == AdminPath ? AdminToken(Smuggling) : Submitted);
+        await using var server = LoopbackServer.Start(r => r.Target == ImsPath ? ImsToken("ims-token") : r.Target == AdminPath ? AdminToken(Smuggling) : Submitted);
         using var services = Services(server, Clock(), o => UseIms(o, server));
         var client = services.GetRequiredService<IProfileUpdateClient>();
         var fetch = services.GetRequiredService<IProfileFetchClient>();
@@ -204,7 +208,7 @@ public sealed class TokenWireRegressionTests
 
         Assert.DoesNotContain(server.Requests, IsSmuggled);
         Assert.DoesNotContain(server.Requests, IsProfileRequest);
-        Assert.Equal(["POST " + ImsPath + " HTTP/1.1", "GET " + AdminPath + " HTTP/1.1"], server.Requests.Select(r => r.RequestLine));
+        Assert.Equal(["POST " + ImsPath + " HTTP/1.1", "GET " + AdminPath + " HTTP/1.1"], server.Requests.Select(r => r.RequestLineText));
         Assert.Equal("Bearer ims-token", server.Requests.Last().Header("Authorization"));
         var ex = Assert.IsType<ProfileApiAuthenticationException>(updateError);
         var fetched = Assert.IsType<ProfileApiAuthenticationException>(fetchError);
@@ -228,10 +232,10 @@ public sealed class TokenWireRegressionTests
     [InlineData("null")]
     public async Task CreateTokenIfMissing_PostAnswerWithoutAToken_IsRefusedOnce_ForEveryConcurrentCaller_AndNoUpdateGoesOutWithoutAuthorization(string postAnswer)
     {
-        RawAnswer post = new(201, postAnswer, "application/vnd.adobe.target.v1+json");
-        await using var server = new RawSocketServer(r =>
+        byte[] post = Answer(201, postAnswer, "application/vnd.adobe.target.v1+json");
+        await using var server = LoopbackServer.Start(r =>
             r.Target == ImsPath ? ImsToken("ims-token")
-            : r.Target == AdminPath && r.Method == "GET" ? new RawAnswer(404, "{\"httpStatus\":404,\"errors\":[]}")
+            : r.Target == AdminPath && r.Method == "GET" ? Answer(404, "{\"httpStatus\":404,\"errors\":[]}")
             : r.Target == AdminPath ? Volatile.Read(ref post)
             : Submitted);
         var time = Clock();
@@ -273,7 +277,7 @@ public sealed class TokenWireRegressionTests
         Assert.Equal(before, server.Requests.Count);
 
         // Once forgotten, the next call asks again (once), and a good answer is used, with the header on the wire.
-        Volatile.Write(ref post, AdminToken("created-token") with { Status = 201 });
+        Volatile.Write(ref post, AdminToken("created-token", status: 201));
         time.Advance(TimeSpan.FromSeconds(6));
         await client.UpdateAsync(Update());
 
@@ -292,7 +296,7 @@ public sealed class TokenWireRegressionTests
     [InlineData("40000000")]
     public async Task AdminAnswer_RefusedAfterItArrived_ReportsTheAttemptThatWasSent(string expiresIn)
     {
-        await using var server = new RawSocketServer(r => r.Target == ImsPath ? ImsToken("ims-token") : r.Target == AdminPath ? AdminToken("profile-token", expiresIn) : Submitted);
+        await using var server = LoopbackServer.Start(r => r.Target == ImsPath ? ImsToken("ims-token") : r.Target == AdminPath ? AdminToken("profile-token", expiresIn) : Submitted);
         using var services = Services(server, Clock(), o => UseIms(o, server));
         var client = services.GetRequiredService<IProfileUpdateClient>();
 
@@ -308,7 +312,7 @@ public sealed class TokenWireRegressionTests
     [Fact]
     public async Task AdminAnswer_TokenWithCrLf_ReportsTheAttemptThatWasSent()
     {
-        await using var server = new RawSocketServer(r => r.Target == ImsPath ? ImsToken("ims-token") : r.Target == AdminPath ? AdminToken(Smuggling) : Submitted);
+        await using var server = LoopbackServer.Start(r => r.Target == ImsPath ? ImsToken("ims-token") : r.Target == AdminPath ? AdminToken(Smuggling) : Submitted);
         using var services = Services(server, Clock(), o => UseIms(o, server));
 
         var ex = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => services.GetRequiredService<IProfileUpdateClient>().UpdateAsync(Update()));
@@ -322,7 +326,7 @@ public sealed class TokenWireRegressionTests
     public async Task ImsAnswer_Over4KB_SaysTooLarge_NotUnexpectedJson()
     {
         string large = "{\"access_token\":\"ims-token\",\"token_type\":\"bearer\",\"expires_in\":86399,\"padding\":\"" + new string('x', 5000) + "\"}";
-        await using var server = new RawSocketServer(r => r.Target == ImsPath ? new RawAnswer(200, large) : Submitted);
+        await using var server = LoopbackServer.Start(r => r.Target == ImsPath ? Answer(200, large) : Submitted);
         using var services = Services(server, Clock(), o => UseIms(o, server));
 
         var ex = await Assert.ThrowsAsync<ProfileApiAuthenticationException>(() => services.GetRequiredService<IProfileUpdateClient>().UpdateAsync(Update()));
