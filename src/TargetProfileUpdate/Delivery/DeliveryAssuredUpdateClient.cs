@@ -65,6 +65,10 @@ internal sealed class DeliveryAssuredUpdateClient : IProfileUpdateClient, IDispo
         // An erased person's update is neither held (the store would keep their values) nor checked for existence.
         await ThrowIfSuppressedAsync(update, cancellationToken).ConfigureAwait(false);
 
+        // An update the plain client would refuse before sending (strict linting, too large) is refused now, as it would be
+        // for an existing profile: held, it would be answered "deferred" and could never be delivered.
+        (_account.Inner as ProfileUpdateClient)?.EnsureSendable(update);
+
         // An update for an id that already waits joins the queue behind the older ones, so it never overtakes them
         // (asked first, even when the profile is known to exist: the re-check may be delivering that id's queue right now).
         var store = _account.Store;

@@ -177,6 +177,18 @@ public sealed class ProfileDeliveryWorker
                     // Transient (rate limit, timeout, 5xx): this one and those after it wait for the next check, in order.
                     return later;
                 }
+                catch (ArgumentException ex)
+                {
+                    // Refused by the plain client before sending (for example Linting = Strict, while the update was held by a
+                    // deployment that only warned): it can never be sent, so it is given up rather than failing every pass.
+                    if (!await GiveUpAsync(claim, pending, UndeliverableReason.SendFailed, ex, now, cancellationToken).ConfigureAwait(false))
+                    {
+                        return later;
+                    }
+
+                    Interlocked.Increment(ref counts.GaveUp);
+                    continue;
+                }
 
                 if (!await _account.Store.RemoveAsync(claim, 1, CancellationToken.None).ConfigureAwait(false))
                 {

@@ -141,6 +141,17 @@ public sealed class ProfileUpdateClient : IProfileUpdateClient, IDisposable
         }
     }
 
+    /// <summary>The checks <see cref="UpdateAsync"/> makes before sending, without sending: the linter (which throws under
+    /// <see cref="ProfileLintMode.Strict"/>) and the size rule. Delivery assurance runs them before it holds an update, so
+    /// an update that could never be sent is refused to its caller instead of being answered "deferred".</summary>
+    /// <exception cref="ArgumentException">Strict linting, and the update breaks an attribute rule.</exception>
+    /// <exception cref="ProfileUpdateTooLargeException">The update fits neither method.</exception>
+    internal void EnsureSendable(ProfileUpdate update)
+    {
+        _linter.Enforce(update);
+        ChooseMethod(update);
+    }
+
     /// <summary>Chooses the method by size (or refuses the update as too large), and builds the GET URL once.</summary>
     private ProfileUpdateRequest Prepare(ProfileUpdate update)
     {
