@@ -202,16 +202,16 @@ public sealed class ProfilePrivacyClient : IProfilePrivacyClient, IDisposable
             for (int start = 0; start < ids.Count; start += MaxUsersPerRequest)
             {
                 var chunk = ids.GetRange(start, Math.Min(MaxUsersPerRequest, ids.Count - start));
-                if (action == PrivacyAction.Delete && _account.Options.Privacy.SuppressOnDeletion)
-                {
-                    // Before the request: nothing may be written to a person whose erasure is under way.
-                    await _account.Suppression.AddAsync(chunk, cancellationToken).ConfigureAwait(false);
-                }
-
-                byte[] body = BuildBody(chunk, regulation, action, out var keys);
                 List<PrivacyJob> created;
                 try
                 {
+                    if (action == PrivacyAction.Delete && _account.Options.Privacy.SuppressOnDeletion)
+                    {
+                        // Before the request: nothing may be written to a person whose erasure is under way.
+                        await SuppressAsync(chunk, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    byte[] body = BuildBody(chunk, regulation, action, out var keys);
                     created = await _account.PrivacyCall.SendAsync<PrivacyJobsRequest, List<PrivacyJob>>(
                         new PrivacyJobsRequest(this, _jobsUri, body, org, apiKey, chunk, keys, action), cancellationToken).ConfigureAwait(false);
                 }
@@ -249,6 +249,27 @@ public sealed class ProfilePrivacyClient : IProfilePrivacyClient, IDisposable
                     activity.SetStatus(ActivityStatusCode.Error, outcome);
                 }
             }
+        }
+    }
+
+    /// <summary>Adds one request's ids to the suppression list; a list that cannot be written is a transient
+    /// <see cref="ProfileApiFailureReason.SuppressionListUnavailable"/> failure (nothing is sent for those ids), whose
+    /// message and inner exception never carry the list's own error (it may name a stored hash).</summary>
+    private async Task SuppressAsync(List<ProfileId> chunk, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _account.Suppression.AddAsync(chunk, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProfileApiException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new ProfileApiException(ProfileApiFailureReason.SuppressionListUnavailable,
+                "The suppression list could not be written (" + ex.GetType().Name + "), so the deletion was not requested for these ids (their updates could not be refused). Try again when the list is reachable.",
+                statusCode: null, responseBody: null, attempts: 0, isTransient: true, innerException: null);
         }
     }
 
