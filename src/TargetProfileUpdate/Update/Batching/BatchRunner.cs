@@ -23,11 +23,11 @@ internal sealed class BatchRunner
     private readonly IProfileUpdateClient _client;
     private readonly ProfileBatchOptions _options;
     private readonly ConcurrentQueue<ProfileUpdateFailure> _failures = new();
+    private readonly ConcurrentQueue<long> _notSent = new();
     private long _submitted;
     private long _accepted;
     private long _deferred;
     private long _failed;
-    private long _notSent;
     private long _completed;
 
     public BatchRunner(IProfileUpdateClient client, ProfileBatchOptions? options)
@@ -95,9 +95,8 @@ internal sealed class BatchRunner
         Interlocked.Read(ref _submitted),
         Interlocked.Read(ref _accepted),
         Interlocked.Read(ref _deferred),
-        Interlocked.Read(ref _failed),
-        Interlocked.Read(ref _notSent),
-        _failures.OrderBy(f => f.Index).ToList());
+        _failures.OrderBy(f => f.Index).ToList(),
+        _notSent.Order().ToList());
 
     /// <summary>Numbers the source in its order and stops taking from it once the batch is stopped
     /// (<see cref="Parallel.ForEachAsync{TSource}(IEnumerable{TSource}, ParallelOptions, Func{TSource, CancellationToken, ValueTask})"/>
@@ -142,7 +141,7 @@ internal sealed class BatchRunner
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                Interlocked.Increment(ref _notSent);
+                _notSent.Enqueue(index);
             }
             catch (Exception ex) when (NotSentBecauseCircuitOpen(ex, out var reopensIn))
             {
@@ -152,7 +151,7 @@ internal sealed class BatchRunner
                     continue;
                 }
 
-                Interlocked.Increment(ref _notSent);
+                _notSent.Enqueue(index);
             }
             catch (Exception ex)
             {

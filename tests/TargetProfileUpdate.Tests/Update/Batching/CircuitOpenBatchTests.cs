@@ -34,6 +34,39 @@ public sealed class CircuitOpenBatchTests
         Assert.Equal(handler.Requests, result.Failures.Sum(f => (long)((ProfileApiException)f.Exception).Attempts) + result.Accepted);
     }
 
+    /// <summary>The result counted the updates the open breaker refused (NotSent) without saying which they were, so a caller
+    /// could only send the whole source again or lose them. Each one is now named by its source index: exactly those are
+    /// sent again, and every update is either accepted, failed or named.</summary>
+    [Fact]
+    public async Task UpdateManyAsync_WhenTheBreakerIsOpen_NamesEveryUpdateNotSent_SoExactlyThoseCanBeSentAgain()
+    {
+        var time = new TimerWatchingTimeProvider();
+        var handler = new OutageHandler(Outage);
+        using var services = TestClients.CreateProvider(handler, timeProvider: time);
+        var client = services.GetRequiredService<IProfileUpdateClient>();
+
+        var batch = client.UpdateManyAsync(Source(), new ProfileBatchOptions { MaxConcurrency = 4 });
+        await TestClients.AdvanceUntilAsync(time, () => batch.IsCompleted, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
+        var result = await batch;
+
+        Assert.True(result.NotSent > 0);
+        Assert.Equal(result.NotSent, result.NotSentIndexes.Count);
+        Assert.Equal(result.NotSentIndexes.Order(), result.NotSentIndexes);
+        var failed = result.Failures.Select(f => f.Index).ToHashSet();
+        var accepted = handler.AcceptedIds.Select(id => long.Parse(id["crm-".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        Assert.Equal(result.Accepted, accepted.Count);
+        Assert.Equal(Enumerable.Range(0, Updates).Select(i => (long)i), accepted.Concat(failed).Concat(result.NotSentIndexes).Order());
+
+        handler.Recover();
+        time.Advance(TimeSpan.FromMinutes(1)); // past the breaker's break
+        var again = client.UpdateManyAsync(result.NotSentIndexes.Select(i => Update((int)i)), new ProfileBatchOptions { MaxConcurrency = 4 });
+        await TestClients.AdvanceUntilAsync(time, () => again.IsCompleted, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
+        var resent = await again;
+
+        Assert.True(result.NotSent == resent.Accepted, $"resent: accepted {resent.Accepted}, failed {resent.Failed}, not sent {resent.NotSent}, {(resent.Failures.Count > 0 ? resent.Failures[0].Exception.Message : "")}");
+        Assert.Equal(Updates, handler.AcceptedIds.Count + failed.Count);
+    }
+
     [Fact]
     public async Task UpdateManyAsync_WaitWhileCircuitOpen_RidesOutAShortOutage_InsteadOfGivingUpOnEverythingBehindIt()
     {
@@ -80,20 +113,38 @@ public sealed class CircuitOpenBatchTests
     {
         for (int i = 0; i < Updates; i++)
         {
-            yield return ProfileUpdate.ForThirdPartyId("crm-" + i).Set("n", i);
+            yield return Update(i);
         }
     }
 
-    /// <summary>Answers 503 to the first <c>outage</c> requests, then accepts.</summary>
+    private static ProfileUpdate Update(int i) => ProfileUpdate.ForThirdPartyId("crm-" + i).Set("n", i);
+
+    /// <summary>Answers 503 to the first <c>outage</c> requests, then accepts (and records the ids it accepted).</summary>
     private sealed class OutageHandler(int outage) : HttpMessageHandler
     {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _accepted = new(StringComparer.Ordinal);
         private long _requests;
+        private volatile bool _recovered;
 
         public long Requests => Interlocked.Read(ref _requests);
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(Interlocked.Increment(ref _requests) <= outage
-                ? RecordingHandler.Text(HttpStatusCode.ServiceUnavailable, "busy")
-                : RecordingHandler.Ok());
+        public ICollection<string> AcceptedIds => _accepted.Keys;
+
+        /// <summary>Ends the outage now (before its count of 503s, which an open breaker keeps from being reached).</summary>
+        public void Recover() => _recovered = true;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _requests) <= outage && !_recovered)
+            {
+                return Task.FromResult(RecordingHandler.Text(HttpStatusCode.ServiceUnavailable, "busy"));
+            }
+
+            string query = request.RequestUri!.Query;
+            int start = query.IndexOf("mbox3rdPartyId=", StringComparison.Ordinal) + "mbox3rdPartyId=".Length;
+            int end = query.IndexOf('&', start);
+            _accepted.TryAdd(Uri.UnescapeDataString(query[start..(end < 0 ? query.Length : end)]), true);
+            return Task.FromResult(RecordingHandler.Ok());
+        }
     }
 }

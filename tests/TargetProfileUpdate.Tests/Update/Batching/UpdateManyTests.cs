@@ -169,7 +169,10 @@ public sealed class UpdateManyTests
     [Fact]
     public void ProfileBatchResult_CountsThatDoNotAddUp_AreRefused()
     {
-        Assert.Throws<ArgumentException>(() => new ProfileBatchResult(10, 5, 2, 2, []));
+        Assert.Throws<ArgumentException>(() => new ProfileBatchResult(10, 5, [], [1, 2]));
+        Assert.Throws<ArgumentException>(() => new ProfileBatchResult(3, 1, [], [2, 1]));
+        Assert.Throws<ArgumentException>(() => new ProfileBatchResult(3, 1, [], [1, 3]));
+        Assert.Equal(2, new ProfileBatchResult(3, 1, [], [0, 2]).NotSent);
     }
 
     private sealed class SyncProgress(List<ProfileBatchProgress> reports) : IProgress<ProfileBatchProgress>
