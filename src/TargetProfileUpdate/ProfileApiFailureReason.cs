@@ -69,4 +69,10 @@ public enum ProfileApiFailureReason
     /// unreachable), so the update was not sent, as it may be for an erased person. The list's error is the inner exception.
     /// Transient.</summary>
     SuppressionListUnavailable = 15,
+
+    /// <summary>Refused before sending: the account's persistent <see cref="ISuppressionList"/> was written with another
+    /// <c>Privacy:HashSecret</c> (its stored secret fingerprint differs from <see cref="ProfileIdHasher.SecretFingerprint"/>),
+    /// so its hashes would match nobody and erased people would be written again. Nothing is sent until the setting is the
+    /// secret that wrote the list. Not transient.</summary>
+    SuppressionListSecretMismatch = 16,
 }

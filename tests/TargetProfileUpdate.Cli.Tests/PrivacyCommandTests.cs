@@ -69,7 +69,7 @@ public sealed class PrivacyCommandTests : IDisposable
         var after = emulator.GetRequests().Where(r => r.Sequence > mark).ToList();
         Assert.DoesNotContain(after, r => (r.RawQuery + r.RawBody + r.Path).Contains("crm-", StringComparison.Ordinal));
         string[] lines = File.ReadAllLines(suppressionFile);
-        Assert.Equal(Erased, lines.Count(l => !l.StartsWith('#')));
+        Assert.Equal(Erased, lines.Count(l => !l.StartsWith('#') && !l.StartsWith("secret-fingerprint: ", StringComparison.Ordinal)));
         Assert.DoesNotContain(lines, l => l.Contains("crm-", StringComparison.Ordinal));
     }
 
@@ -147,6 +147,58 @@ public sealed class PrivacyCommandTests : IDisposable
         Assert.True(fastPoll.ExitCode == 2, fastPoll.ToString());
         Assert.Contains("--poll-interval", fastPoll.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(emulator.GetRequests(), r => r.Path.StartsWith(JobsPath, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("bulk")]
+    [InlineData("single")]
+    public async Task SuppressionFile_WrittenWithAnotherHashSecret_ExitsWith2_InsteadOfSendingTheErasedIds(string via)
+    {
+        // Before the fix the file did not record which secret wrote it: a run with another TARGET_PRIVACY_HASH_SECRET
+        // hashed the ids differently, found none of them, and sent every erased id's row (exit code 0).
+        const int Erased = 3;
+        await using var emulator = await StartAsync(Erased);
+        string ids = _files.PathOf("erase.csv");
+        File.WriteAllText(ids, "thirdPartyId\n" + string.Concat(Enumerable.Range(0, Erased).Select(i => TestFiles.Id(i) + "\n")));
+        string import = _files.PathOf("sync.csv");
+        File.WriteAllText(import, "thirdPartyId,tier\n" + string.Concat(Enumerable.Range(0, Erased).Select(i => TestFiles.Id(i) + ",gold\n")));
+        var environment = Environment(emulator);
+        environment["TARGET_SUPPRESSION_FILE"] = _files.PathOf("suppressed.txt");
+        var deleted = await CliProcess.RunAsync(_files.Directory, environment, [.. TestFiles.Target(emulator), "privacy", "delete", "--file", ids, "--regulation", "gdpr"]);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        long mark = emulator.GetRequests().Max(r => r.Sequence);
+        const string OtherSecret = "another-hash-secret-0123456789abcdef0123";
+        environment["TARGET_PRIVACY_HASH_SECRET"] = OtherSecret;
+
+        var imported = await CliProcess.RunAsync(_files.Directory, environment, [.. TestFiles.Target(emulator), "import", import, "--via", via]);
+
+        Assert.True(imported.ExitCode == 2, imported.ToString());
+        Assert.DoesNotContain(emulator.GetRequests(), r => r.Sequence > mark);
+        Assert.Contains("TARGET_PRIVACY_HASH_SECRET", imported.Error, StringComparison.Ordinal);
+        string output = imported.Out + imported.Error;
+        Assert.DoesNotContain(OtherSecret, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Environment(emulator)["TARGET_PRIVACY_HASH_SECRET"], output, StringComparison.Ordinal);
+        Assert.DoesNotContain("crm-", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SuppressionFile_WithHashesButNoFingerprint_ExitsWith2_NotReadUnchecked()
+    {
+        // A file written before fingerprints were recorded cannot be shown to match the secret: refused, with the line to add.
+        await using var emulator = await StartAsync(1);
+        var environment = Environment(emulator);
+        string suppressionFile = _files.PathOf("suppressed.txt");
+        File.WriteAllText(suppressionFile, "# target-profile suppression list\n" + new ProfileIdHasher(environment["TARGET_PRIVACY_HASH_SECRET"]).Hash(ProfileId.FromThirdPartyId(TestFiles.Id(0))) + "\n");
+        environment["TARGET_SUPPRESSION_FILE"] = suppressionFile;
+        string import = _files.PathOf("sync.csv");
+        File.WriteAllText(import, "thirdPartyId,tier\n" + TestFiles.Id(0) + ",gold\n");
+
+        var imported = await CliProcess.RunAsync(_files.Directory, environment, [.. TestFiles.Target(emulator), "import", import, "--via", "single"]);
+
+        Assert.True(imported.ExitCode == 2, imported.ToString());
+        Assert.DoesNotContain(emulator.GetRequests(), r => r.Path.Contains("/profile/", StringComparison.Ordinal));
+        Assert.Contains("secret-fingerprint: " + new ProfileIdHasher(environment["TARGET_PRIVACY_HASH_SECRET"]).SecretFingerprint, imported.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(environment["TARGET_PRIVACY_HASH_SECRET"], imported.Out + imported.Error, StringComparison.Ordinal);
     }
 
     [Fact]

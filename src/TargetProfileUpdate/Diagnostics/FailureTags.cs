@@ -22,6 +22,7 @@ internal static class FailureTags
         ProfileApiFailureReason.ForeignOrigin => "foreign_origin",
         ProfileApiFailureReason.Suppressed => "suppressed",
         ProfileApiFailureReason.SuppressionListUnavailable => "suppression_unavailable",
+        ProfileApiFailureReason.SuppressionListSecretMismatch => "suppression_secret_mismatch",
         _ => "unexpected",
     };
 }

@@ -13,6 +13,7 @@ public sealed class ProfileIdHasher
 {
     private const byte SuppressionDomain = 1;
     private const byte UserKeyDomain = 2;
+    private const string FingerprintLabel = "TargetProfileUpdate suppression list secret fingerprint v1";
     private readonly byte[] _secret;
 
     /// <summary>Creates a hasher over a secret.</summary>
@@ -52,6 +53,22 @@ public sealed class ProfileIdHasher
         Span<byte> mac = stackalloc byte[32];
         Compute(SuppressionDomain, id, mac);
         return Convert.ToHexString(mac);
+    }
+
+    /// <summary>
+    /// Gets the fingerprint of the secret: HMAC-SHA256 of a fixed label keyed by the secret, 64 upper-case hex digits. It
+    /// reveals nothing about the secret, and two hashers have the same fingerprint only when they have the same secret. A
+    /// persistent suppression list stores it next to its hashes and refuses a hasher whose fingerprint differs (its hashes
+    /// would match nobody on the list).
+    /// </summary>
+    public string SecretFingerprint
+    {
+        get
+        {
+            Span<byte> mac = stackalloc byte[32];
+            HMACSHA256.HashData(_secret, System.Text.Encoding.UTF8.GetBytes(FingerprintLabel), mac);
+            return Convert.ToHexString(mac);
+        }
     }
 
     /// <summary>The Privacy Service user key of an id: <c>tpu-</c> and 32 lower-case hex digits (128 bits of the HMAC).</summary>

@@ -24,14 +24,15 @@ internal static class SuppressionGuard
     }
 
     /// <summary>Awaits a lookup of the list; a list that cannot be read is a transient
-    /// <see cref="ProfileApiFailureReason.SuppressionListUnavailable"/> failure (fail closed: nothing is sent).</summary>
+    /// <see cref="ProfileApiFailureReason.SuppressionListUnavailable"/> failure (fail closed: nothing is sent); a list written
+    /// with another hash secret (<see cref="ProfileApiFailureReason.SuppressionListSecretMismatch"/>) is thrown as is.</summary>
     public static async ValueTask<bool> IsSuppressedAsync(ValueTask<bool> lookup, CancellationToken cancellationToken)
     {
         try
         {
             return await lookup.ConfigureAwait(false);
         }
-        catch (ProfileApiException ex) when (ex.Reason == ProfileApiFailureReason.SuppressionListUnavailable)
+        catch (ProfileApiException ex) when (ex.Reason is ProfileApiFailureReason.SuppressionListUnavailable or ProfileApiFailureReason.SuppressionListSecretMismatch)
         {
             throw;
         }

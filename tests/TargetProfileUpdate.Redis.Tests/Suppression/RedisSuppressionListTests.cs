@@ -111,7 +111,72 @@ public sealed class RedisSuppressionListTests(RedisServer redis) : IClassFixture
         Assert.DoesNotContain(new ProfileIdHasher(Secret).Hash(ProfileId.FromThirdPartyId(Kept)), text, StringComparison.OrdinalIgnoreCase);
     }
 
-    private ServiceProvider CreateInstance(TargetEmulator emulator, string key)
+    [Fact]
+    public async Task Update_ByAnInstanceWithAnotherHashSecret_IsRefusedBeforeSending_InsteadOfMissingTheErasedPerson()
+    {
+        // Before the fix the list did not record which secret wrote it: an instance with another secret hashed the id
+        // differently, found nothing, and sent the erased person's update.
+        const string OtherSecret = "another-suppression-secret-0123456789abcdef";
+        string key = $"test:{Guid.NewGuid():N}:suppressed";
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme", PropagationDelay = TimeSpan.Zero });
+        emulator.SeedProfile(thirdPartyId: Erased);
+        await using var writer = CreateInstance(emulator, key);
+        await writer.GetRequiredService<ISuppressionList>().AddAsync([ProfileId.FromThirdPartyId(Erased)]);
+        await using var misconfigured = CreateInstance(emulator, key, OtherSecret);
+
+        var ex = await Assert.ThrowsAnyAsync<ProfileApiException>(() => misconfigured.GetRequiredService<IProfileUpdateClient>().UpdateAsync(ProfileUpdate.ForThirdPartyId(Erased).Set("tier", "gold")));
+        var addEx = await Assert.ThrowsAnyAsync<ProfileApiException>(async () => await misconfigured.GetRequiredService<ISuppressionList>().AddAsync([ProfileId.FromThirdPartyId(Kept)]));
+
+        Assert.DoesNotContain(emulator.GetRequests(), r => r.Path.Contains("/profile/update", StringComparison.Ordinal));
+        Assert.Equal(ProfileApiFailureReason.SuppressionListSecretMismatch, ex.Reason);
+        Assert.False(ex.IsTransient);
+        Assert.Equal(0, ex.Attempts);
+        Assert.Contains("Privacy:HashSecret", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(ProfileApiFailureReason.SuppressionListSecretMismatch, addEx.Reason);
+        foreach (string text in new[] { ex.ToString(), addEx.ToString() })
+        {
+            Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(OtherSecret, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("erase.me", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("keep.me", text, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // The fingerprint, written by the first addition, reveals nothing; the misconfigured instance added nothing.
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var db = admin.GetDatabase();
+        Assert.Equal(new ProfileIdHasher(Secret).SecretFingerprint, (string?)await db.StringGetAsync(key + ":secret-fingerprint"));
+        Assert.DoesNotContain(Secret, new ProfileIdHasher(Secret).SecretFingerprint, StringComparison.Ordinal);
+        Assert.Equal(1, await db.SetLengthAsync(key));
+
+        // The writer's own instances still read the list.
+        Assert.True(await writer.GetRequiredService<ISuppressionList>().ContainsAsync(ProfileId.FromThirdPartyId(Erased)));
+    }
+
+    [Fact]
+    public async Task Update_AgainstAListWrittenWithoutAFingerprint_IsRefusedBeforeSending_NotAdopted()
+    {
+        // A set written before fingerprints were recorded cannot be shown to match the secret: it is refused (with how to
+        // stamp it), never silently adopted.
+        string key = $"test:{Guid.NewGuid():N}:suppressed";
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        await admin.GetDatabase().SetAddAsync(key, new ProfileIdHasher(Secret).Hash(ProfileId.FromThirdPartyId(Erased)));
+        await using var emulator = await TargetEmulator.StartAsync(new TargetEmulatorOptions { ClientCode = "acme", PropagationDelay = TimeSpan.Zero });
+        emulator.SeedProfile(thirdPartyId: Kept);
+        await using var instance = CreateInstance(emulator, key);
+
+        var ex = await Assert.ThrowsAnyAsync<ProfileApiException>(() => instance.GetRequiredService<IProfileUpdateClient>().UpdateAsync(ProfileUpdate.ForThirdPartyId(Kept).Set("tier", "gold")));
+        var addEx = await Assert.ThrowsAnyAsync<ProfileApiException>(async () => await instance.GetRequiredService<ISuppressionList>().AddAsync([ProfileId.FromThirdPartyId(Kept)]));
+
+        Assert.DoesNotContain(emulator.GetRequests(), r => r.Path.Contains("/profile/update", StringComparison.Ordinal));
+        Assert.Equal(ProfileApiFailureReason.SuppressionListSecretMismatch, ex.Reason);
+        Assert.Equal(ProfileApiFailureReason.SuppressionListSecretMismatch, addEx.Reason);
+        Assert.Contains(key + ":secret-fingerprint", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
+        Assert.False(await admin.GetDatabase().KeyExistsAsync(key + ":secret-fingerprint"));
+        Assert.Equal(1, await admin.GetDatabase().SetLengthAsync(key));
+    }
+
+    private ServiceProvider CreateInstance(TargetEmulator emulator, string key, string secret = Secret)
     {
         var collection = new ServiceCollection();
         collection.AddTargetProfileUpdate(o =>
@@ -125,7 +190,7 @@ public sealed class RedisSuppressionListTests(RedisServer redis) : IClassFixture
             o.AdobeIms.AdminApiBaseAddress = emulator.BaseAddress;
             o.Privacy.ImsOrgId = OrgId;
             o.Privacy.BaseAddress = emulator.BaseAddress;
-            o.Privacy.HashSecret = Secret;
+            o.Privacy.HashSecret = secret;
         }).UseRedisSuppressionList(r =>
         {
             r.ConnectionString = redis.ConnectionString;
