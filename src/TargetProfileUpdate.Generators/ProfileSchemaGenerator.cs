@@ -96,7 +96,7 @@ public sealed class ProfileSchemaGenerator : IIncrementalGenerator
 
             if (ProfileAttributeRules.CheckName(attributeName) is { } broken)
             {
-                diagnostics.Add(DiagnosticInfo.Create(broken.Id, location, attributeName));
+                diagnostics.Add(DiagnosticInfo.Create(broken.Id, location, ProfileAttributeRules.Shown(attributeName)));
             }
 
             if (ProfileAttributeRules.IsTooLong(attributeName))

@@ -39,6 +39,8 @@ public sealed class DiagnosticTests
     [InlineData("TPU003", """[ProfileAttribute("mbox3rdPartyId")] public string? Crm { get; set; }""")]
     [InlineData("TPU004", """public string? LoyaltyTier { get; set; } [ProfileAttribute("loyaltytier")] public string? Other { get; set; }""")]
     [InlineData("TPU004", """public string? Tier { get; set; } [ProfileAttribute("tier")] public string? Other { get; set; }""")]
+    [InlineData("TPU009", """[ProfileAttribute("tier ")] public string? Tier { get; set; }""")]
+    [InlineData("TPU009", """[ProfileAttribute("tier\n")] public string? Tier { get; set; }""")]
     [InlineData("TPU006", """public List<string>? Tags { get; set; }""")]
     [InlineData("TPU006", """public float Ratio { get; set; }""")]
     [InlineData("TPU006", """public DateTime When { get; set; }""")]
@@ -135,7 +137,7 @@ public sealed class DiagnosticTests
     public void EveryCompileTimeRule_HasATestAbove()
     {
         // The rule table is the source of truth: a new compile-time rule must get a test here.
-        string[] tested = ["TPU001", "TPU002", "TPU003", "TPU004", "TPU005", "TPU006", "TPU007", "TPU008"];
+        string[] tested = ["TPU001", "TPU002", "TPU003", "TPU004", "TPU005", "TPU006", "TPU007", "TPU008", "TPU009"];
         Assert.Equal(tested, ProfileAttributeRules.All.Where(r => r.CompileTime).Select(r => r.Id));
     }
 

@@ -17,7 +17,7 @@ namespace TargetProfileUpdate;
 /// <remarks>
 /// <para>Rules: TPU001 empty name; TPU002 a <c>profile.</c> prefix (at run time: a doubled one, since <c>Set</c> accepts and
 /// removes one); TPU003 a reserved or built-in name; TPU004 two names that differ only by case; TPU005 a name over 128
-/// characters (warning); TPU101 an empty value, which neither clears nor changes anything (warning); TPU102 an
+/// characters (warning); TPU009 a name with a control character or white space at its start or end; TPU101 an empty value, which neither clears nor changes anything (warning); TPU102 an
 /// <c>mbox3rdPartyId</c> over 256 characters; TPU103 attributes over the 64 KB per-profile budget; TPU104, when the
 /// tenant's attribute names are given, a name the tenant has never seen, with the closest known name (warning).</para>
 /// <para>The clients apply the account's <see cref="TargetProfileUpdateOptions.Linting"/> mode before sending; use a linter
@@ -202,8 +202,19 @@ public sealed class ProfileAttributeLinter
     private static string Normalize(string name) =>
         name.StartsWith(ProfileAttributeRules.ProfilePrefix, StringComparison.Ordinal) ? name[ProfileAttributeRules.ProfilePrefix.Length..] : name;
 
-    private static void Add(ref List<ProfileLintFinding>? findings, ProfileAttributeRule rule, string? name, params object[] args) =>
+    /// <summary>Adds a finding; the names in its message are <see cref="ProfileAttributeRules.Shown"/> (a CR/LF in a name cannot split a log line).</summary>
+    private static void Add(ref List<ProfileLintFinding>? findings, ProfileAttributeRule rule, string? name, params object[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] is string text)
+            {
+                args[i] = ProfileAttributeRules.Shown(text);
+            }
+        }
+
         (findings ??= []).Add(new ProfileLintFinding(rule.Id, rule.IsError ? ProfileLintSeverity.Error : ProfileLintSeverity.Warning, name, rule.Format(args)));
+    }
 
     private void CheckName(string name, ref List<ProfileLintFinding>? findings)
     {

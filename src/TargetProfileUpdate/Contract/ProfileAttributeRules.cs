@@ -94,6 +94,12 @@ internal static class ProfileAttributeRules
         "TPU008", true, true, "Profile schema type has no parameterless constructor",
         "The type '{0}' has [ProfileAttributes] but no accessible parameterless constructor, which the generated FromProfile needs; add one (a positional record can declare 'public T() : this(…) { }'), or make it a class with settable properties.");
 
+    /// <summary>TPU009: the name has a control character, or white space at its start or end. Argument: {0} the name as
+    /// <see cref="Shown"/> writes it.</summary>
+    public static readonly ProfileAttributeRule UntidyName = new ProfileAttributeRule(
+        "TPU009", true, true, "Profile attribute name has a control character or surrounding white space",
+        "The profile attribute name '{0}' has a control character, or white space at its start or end: Target keeps them as part of the name, so it would be a different attribute from the one meant.");
+
     /// <summary>TPU101 (warning, run time): an empty value. Argument: {0} the name.</summary>
     public static readonly ProfileAttributeRule EmptyValue = new ProfileAttributeRule(
         "TPU101", false, false, "Empty profile attribute value",
@@ -118,7 +124,7 @@ internal static class ProfileAttributeRules
     public static readonly ProfileAttributeRule[] All =
     {
         EmptyName, ProfilePrefixName, ReservedName, CaseCollision, NameTooLong, UnsupportedType, NotPartial, NoParameterlessConstructor,
-        EmptyValue, ThirdPartyIdTooLong, OverProfileBudget, UnknownName,
+        UntidyName, EmptyValue, ThirdPartyIdTooLong, OverProfileBudget, UnknownName,
     };
 
     /// <summary>Built-in names Target fills itself or reserves (Adobe's profile attribute pages; an integrator's list of system parameter names).</summary>
@@ -131,8 +137,9 @@ internal static class ProfileAttributeRules
     private static readonly string[] ReservedPrefixes = { "user.", "mobile.", "geolocation." };
 
     /// <summary>
-    /// The rule a single name breaks, among TPU001 (empty), TPU002 (<c>profile.</c> prefix) and TPU003 (reserved), or
-    /// null. The length rule (TPU005) is separate because it is a warning that can hold beside these.
+    /// The rule a single name breaks, among TPU001 (empty), TPU009 (control character or surrounding white space), TPU002
+    /// (<c>profile.</c> prefix) and TPU003 (reserved), or null. The length rule (TPU005) is separate because it is a
+    /// warning that can hold beside these.
     /// </summary>
     public static ProfileAttributeRule? CheckName(string name)
     {
@@ -141,12 +148,67 @@ internal static class ProfileAttributeRules
             return EmptyName;
         }
 
+        if (IsUntidy(name))
+        {
+            return UntidyName;
+        }
+
         if (name.StartsWith(ProfilePrefix, StringComparison.Ordinal))
         {
             return ProfilePrefixName;
         }
 
         return IsReserved(name) ? ReservedName : null;
+    }
+
+    /// <summary>Whether the name has a control character, or white space at its start or end (TPU009).</summary>
+    public static bool IsUntidy(string name)
+    {
+        if (name.Length > 0 && (char.IsWhiteSpace(name[0]) || char.IsWhiteSpace(name[name.Length - 1])))
+        {
+            return true;
+        }
+
+        foreach (char c in name)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A name as messages show it: each control character written <c>\uXXXX</c>, so a name with CR/LF cannot
+    /// split a log line or a diagnostic.</summary>
+    public static string Shown(string name)
+    {
+        bool any = false;
+        foreach (char c in name)
+        {
+            any |= char.IsControl(c);
+        }
+
+        if (!any)
+        {
+            return name;
+        }
+
+        var shown = new System.Text.StringBuilder(name.Length + 16);
+        foreach (char c in name)
+        {
+            if (char.IsControl(c))
+            {
+                shown.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                shown.Append(c);
+            }
+        }
+
+        return shown.ToString();
     }
 
     /// <summary>Whether the name is longer than <see cref="MaxNameLength"/> (TPU005).</summary>

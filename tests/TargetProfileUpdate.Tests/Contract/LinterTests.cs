@@ -22,6 +22,7 @@ public sealed class LinterTests
         { "TPU003", "sessionCount" },
         { "TPU004", "Tier" },
         { "TPU005", new string('n', 129) },
+        { "TPU009", "tier " },
         { "TPU101", "tier" },
         { "TPU102", null },
         { "TPU103", null },
@@ -47,6 +48,7 @@ public sealed class LinterTests
         "TPU003" => ProfileUpdate.ForThirdPartyId(Id).Set("sessionCount", Value),
         "TPU004" => ProfileUpdate.ForThirdPartyId(Id).Set("tier", Value).Set("Tier", Value),
         "TPU005" => ProfileUpdate.ForThirdPartyId(Id).Set(new string('n', 129), Value),
+        "TPU009" => ProfileUpdate.ForThirdPartyId(Id).Set("tier ", Value),
         "TPU101" => ProfileUpdate.ForThirdPartyId(Id).Set("tier", string.Empty).Set("segment", Value),
         "TPU102" => ProfileUpdate.ForThirdPartyId(Id + new string('7', 257)).Set("segment", Value),
         "TPU103" => ProfileUpdate.ForThirdPartyId(Id).Set("a", Value + new string('x', 40_000)).Set("b", Value + new string('y', 30_000)),
@@ -98,6 +100,35 @@ public sealed class LinterTests
 
             PersonalData.AssertAbsentFrom(logs.Collector.Texts());
         }
+    }
+
+    /// <summary>A name with a control character or surrounding white space ("tier\r\n", " tier") went out as a separate attribute
+    /// with no word from any mode. TPU009 now reports it, and the Warn line shows the control characters escaped, so the
+    /// name cannot split the log line.</summary>
+    [Theory]
+    [InlineData("tier\r\nX-Forged: line", "tier\\u000D\\u000AX-Forged: line")]
+    [InlineData(" tier", " tier")]
+    [InlineData("ti\ter", "ti\\u0009er")]
+    public async Task UpdateAsync_NameWithControlCharacterOrSurroundingWhiteSpace_IsTPU009_ShownEscaped(string name, string shown)
+    {
+        var logs = FakeLogs.Provider();
+        var (client, handler, services) = TestClients.Create(o => o.Linting = ProfileLintMode.Warn, loggerProvider: logs);
+        using (services)
+        {
+            await client.UpdateAsync(ProfileUpdate.ForThirdPartyId(Id).Set(name, Value));
+
+            Assert.Single(handler.Requests);
+            var line = Assert.Single(logs.Collector.GetSnapshot(), r => r.Id.Name == "ProfileAttributeRuleBroken");
+            Assert.StartsWith("TPU009:", line.Message, StringComparison.Ordinal);
+            Assert.Contains("'" + shown + "'", line.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', line.Message);
+            Assert.DoesNotContain('\r', line.Message);
+        }
+
+        var strict = new ProfileAttributeLinter(ProfileLintMode.Strict);
+        var finding = Assert.Single(strict.Lint(ProfileUpdate.ForThirdPartyId(Id).Set(name, Value)));
+        Assert.Equal("TPU009", finding.RuleId);
+        Assert.Equal(name, finding.AttributeName);
     }
 
     [Fact]
