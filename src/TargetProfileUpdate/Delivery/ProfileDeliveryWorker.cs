@@ -17,7 +17,8 @@ namespace TargetProfileUpdate;
 /// <para>A pass claims every id that is due (claims are exclusive across instances sharing a store), asks whether its
 /// profile exists, and then either sends its pending updates in the order they were deferred, one request each, through
 /// the account's one send path; or gives up the updates deferred more than <see cref="ProfileDeliveryOptions.GiveUpAfter"/>
-/// ago and schedules the rest for the next check. A transient send failure keeps the update and those after it pending.</para>
+/// ago and schedules the rest for the next check. A transient send failure, or an authentication failure (401/403: about the
+/// account, not the update), keeps the update and those after it pending; the latter until <see cref="ProfileDeliveryOptions.GiveUpAfter"/>.</para>
 /// </remarks>
 #pragma warning disable CA1001 // The semaphore's wait handle is never created (no AvailableWaitHandle): it holds nothing to dispose.
 public sealed class ProfileDeliveryWorker
@@ -161,6 +162,23 @@ public sealed class ProfileDeliveryWorker
                 try
                 {
                     await _account.Inner.UpdateAsync(pending.Update, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ProfileApiException ex) when (ex.Reason == ProfileApiFailureReason.Authentication && !cancellationToken.IsCancellationRequested)
+                {
+                    // About the account (a rotated or revoked token), not the update: like a transient failure, this one and
+                    // those after it wait for the next check, in order; given up only once GiveUpAfter has passed.
+                    if (pending.DeferredAt + options.GiveUpAfter > now)
+                    {
+                        return later;
+                    }
+
+                    if (!await GiveUpAsync(claim, pending, UndeliverableReason.SendFailed, ex, now, cancellationToken).ConfigureAwait(false))
+                    {
+                        return later;
+                    }
+
+                    Interlocked.Increment(ref counts.GaveUp);
+                    continue;
                 }
                 catch (ProfileApiException ex) when (!ex.IsTransient && !cancellationToken.IsCancellationRequested)
                 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using TargetProfileUpdate.Emulator;
 
 namespace TargetProfileUpdate.IntegrationTests.Delivery;
 
@@ -59,6 +60,100 @@ public sealed class DeliveryRegressionTests
         Assert.IsType<ArgumentException>(gaveUp.Exception);
         Assert.Equal(20, h.UpdatesPerId().Count);
         Assert.Equal(0, store.Count);
+    }
+
+    [Theory]
+    [InlineData(401)]
+    [InlineData(403)]
+    public async Task Recheck_SendRefusedForAuthentication_KeepsEveryHeldUpdatePending_AndDeliversThemInOrderOnceTheTokenWorks(int status)
+    {
+        // A rotated profile token refuses every call of the account: it says nothing about the held updates. Before the fix
+        // the re-check treated the 401/403 as permanent and gave up every held update of the id as SendFailed.
+        await using var h = await DeliveryHarness.StartAsync(o =>
+        {
+            o.UnknownProfiles = UnknownProfileHandling.Defer;
+            o.RecheckConcurrency = 1;
+        });
+        const string Id = "rotated-1";
+        for (int i = 0; i < 3; i++)
+        {
+            var deferred = await h.Client.UpdateAsync(DeliveryHarness.UpdateFor(Id, i));
+            Assert.Equal(ProfileUpdateDelivery.Deferred, deferred.Delivery);
+        }
+
+        h.Emulator.SeedProfile(thirdPartyId: Id);
+        using var gaveUpMetric = h.Collect("target.profile_delivery.gave_up");
+
+        // Pass 1: the existence check (profile call 1) passes; every send after it is refused.
+        h.Emulator.BeginScenario();
+        h.Emulator.InjectFaults(Enumerable.Range(2, 20).Select(n => EmulatorFault.Status(status).OnCall(n)).ToArray());
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        var refused = await h.Worker.RunOnceAsync();
+
+        Assert.Equal((1, 0, 0), (refused.ProfilesChecked, refused.Delivered, refused.GaveUp));
+        Assert.Empty(h.GaveUp);
+        Assert.Empty(gaveUpMetric.GetMeasurementSnapshot());
+        Assert.Equal(3L, (await h.HealthAsync()).Entries.Values.Single().Data["pending.updates"]);
+
+        // Pass 2: the token works again; the three held updates are sent, in the order they were deferred.
+        h.Emulator.BeginScenario();
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        var delivered = await h.Worker.RunOnceAsync();
+
+        Assert.Equal((3, 0), (delivered.Delivered, delivered.GaveUp));
+        Assert.Empty(h.GaveUp);
+        Assert.Equal(3, h.UpdatesPerId()[Id]);
+        Assert.Equal("gold-2", h.Emulator.FindByThirdPartyId(Id)!.Attributes["tier"].Value);
+        Assert.Equal(0L, (await h.HealthAsync()).Entries.Values.Single().Data["pending.updates"]);
+    }
+
+    [Fact]
+    public async Task Recheck_SendRefusedForAuthentication_GivesUpTheHeldUpdatesOnlyAtGiveUpAfter_AsSendFailed()
+    {
+        await using var h = await DeliveryHarness.StartAsync(o =>
+        {
+            o.UnknownProfiles = UnknownProfileHandling.Defer;
+            o.RecheckConcurrency = 1;
+            o.GiveUpAfter = TimeSpan.FromHours(1);
+        });
+        const string Id = "rotated-2";
+        for (int i = 0; i < 2; i++)
+        {
+            await h.Client.UpdateAsync(DeliveryHarness.UpdateFor(Id, i));
+        }
+
+        h.Emulator.SeedProfile(thirdPartyId: Id);
+
+        // Refused at every pass before GiveUpAfter: kept. The first pass fetches (profile call 1); later ones use the cached
+        // answer (ExistenceCacheTtl 1 h on the fake clock), so from then on every profile call is a send.
+        for (int pass = 0; pass < 3; pass++)
+        {
+            h.Emulator.BeginScenario();
+            h.Emulator.InjectFaults(Enumerable.Range(pass == 0 ? 2 : 1, 20).Select(n => EmulatorFault.Status(401).OnCall(n)).ToArray());
+            h.Time.Advance(TimeSpan.FromMinutes(15));
+            var kept = await h.Worker.RunOnceAsync();
+            Assert.Equal((0, 0), (kept.Delivered, kept.GaveUp));
+            Assert.Equal(2L, (await h.HealthAsync()).Entries.Values.Single().Data["pending.updates"]);
+        }
+
+        Assert.Empty(h.GaveUp);
+
+        // Still refused once GiveUpAfter has passed since they were deferred: given up as usual, with the failure.
+        h.Emulator.BeginScenario();
+        h.Emulator.InjectFaults(Enumerable.Range(1, 20).Select(n => EmulatorFault.Status(401).OnCall(n)).ToArray());
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        var last = await h.Worker.RunOnceAsync();
+
+        Assert.Equal(2, last.GaveUp);
+        Assert.Equal(2, h.GaveUp.Count);
+        Assert.All(h.GaveUp, g =>
+        {
+            Assert.Equal(UndeliverableReason.SendFailed, g.Reason);
+            var ex = Assert.IsAssignableFrom<ProfileApiException>(g.Exception);
+            Assert.Equal(ProfileApiFailureReason.Authentication, ex.Reason);
+        });
+        Assert.False(h.Emulator.FindByThirdPartyId(Id)!.Attributes.ContainsKey("tier"));
+        Assert.Equal(0L, (await h.HealthAsync()).Entries.Values.Single().Data["pending.updates"]);
     }
 
     /// <summary>A minimal store of the public contract, shared across "deployments" as a persistent store would be.</summary>
