@@ -18,7 +18,7 @@ namespace TargetProfileUpdate;
 /// profile exists, and then either sends its pending updates in the order they were deferred, one request each, through
 /// the account's one send path; or gives up the updates deferred more than <see cref="ProfileDeliveryOptions.GiveUpAfter"/>
 /// ago and schedules the rest for the next check. A transient send failure, or an authentication failure (401/403: about the
-/// account, not the update), keeps the update and those after it pending; the latter until <see cref="ProfileDeliveryOptions.GiveUpAfter"/>.</para>
+/// account, not the update), keeps the update and those after it pending until <see cref="ProfileDeliveryOptions.GiveUpAfter"/>.</para>
 /// </remarks>
 #pragma warning disable CA1001 // The semaphore's wait handle is never created (no AvailableWaitHandle): it holds nothing to dispose.
 public sealed class ProfileDeliveryWorker
@@ -163,10 +163,11 @@ public sealed class ProfileDeliveryWorker
                 {
                     await _account.Inner.UpdateAsync(pending.Update, cancellationToken).ConfigureAwait(false);
                 }
-                catch (ProfileApiException ex) when (ex.Reason == ProfileApiFailureReason.Authentication && !cancellationToken.IsCancellationRequested)
+                catch (ProfileApiException ex) when ((ex.IsTransient || ex.Reason == ProfileApiFailureReason.Authentication) && !cancellationToken.IsCancellationRequested)
                 {
-                    // About the account (a rotated or revoked token), not the update: like a transient failure, this one and
-                    // those after it wait for the next check, in order; given up only once GiveUpAfter has passed.
+                    // Transient (rate limit, timeout, 5xx, open breaker), or about the account (a rotated or revoked token),
+                    // not the update: this one and those after it wait for the next check, in order; given up, with the last
+                    // failure, only once GiveUpAfter has passed since it was deferred.
                     if (pending.DeferredAt + options.GiveUpAfter > now)
                     {
                         return later;
@@ -192,7 +193,7 @@ public sealed class ProfileDeliveryWorker
                 }
                 catch (ProfileApiException)
                 {
-                    // Transient (rate limit, timeout, 5xx): this one and those after it wait for the next check, in order.
+                    // The pass was canceled: this one and those after it wait for the next check, in order.
                     return later;
                 }
                 catch (ArgumentException ex)
