@@ -69,17 +69,8 @@ public sealed class DeliveryRegressionTests
     {
         // A rotated profile token refuses every call of the account: it says nothing about the held updates. Before the fix
         // the re-check treated the 401/403 as permanent and gave up every held update of the id as SendFailed.
-        await using var h = await DeliveryHarness.StartAsync(o =>
-        {
-            o.UnknownProfiles = UnknownProfileHandling.Defer;
-            o.RecheckConcurrency = 1;
-        });
         const string Id = "rotated-1";
-        for (int i = 0; i < 3; i++)
-        {
-            var deferred = await h.Client.UpdateAsync(DeliveryHarness.UpdateFor(Id, i));
-            Assert.Equal(ProfileUpdateDelivery.Deferred, deferred.Delivery);
-        }
+        await using var h = await HoldingAsync(Id, 3);
 
         h.Emulator.SeedProfile(thirdPartyId: Id);
         using var gaveUpMetric = h.Collect("target.profile_delivery.gave_up");
@@ -115,17 +106,8 @@ public sealed class DeliveryRegressionTests
     [InlineData(503)]
     public async Task Recheck_SendRefusedForAuthenticationOrTransiently_GivesUpTheHeldUpdatesOnlyAtGiveUpAfter_AsSendFailed(int status)
     {
-        await using var h = await DeliveryHarness.StartAsync(o =>
-        {
-            o.UnknownProfiles = UnknownProfileHandling.Defer;
-            o.RecheckConcurrency = 1;
-            o.GiveUpAfter = TimeSpan.FromHours(1);
-        });
         const string Id = "rotated-2";
-        for (int i = 0; i < 2; i++)
-        {
-            await h.Client.UpdateAsync(DeliveryHarness.UpdateFor(Id, i));
-        }
+        await using var h = await HoldingAsync(Id, 2, TimeSpan.FromHours(1));
 
         h.Emulator.SeedProfile(thirdPartyId: Id);
 
@@ -159,6 +141,25 @@ public sealed class DeliveryRegressionTests
         });
         Assert.False(h.Emulator.FindByThirdPartyId(Id)!.Attributes.ContainsKey("tier"));
         Assert.Equal(0L, (await h.HealthAsync()).Entries.Values.Single().Data["pending.updates"]);
+    }
+
+    /// <summary>A harness that defers unknown profiles, re-checks one id at a time, and holds <paramref name="count"/>
+    /// updates for <paramref name="id"/> (not yet a profile).</summary>
+    private static async Task<DeliveryHarness> HoldingAsync(string id, int count, TimeSpan? giveUpAfter = null)
+    {
+        var h = await DeliveryHarness.StartAsync(o =>
+        {
+            o.UnknownProfiles = UnknownProfileHandling.Defer;
+            o.RecheckConcurrency = 1;
+            o.GiveUpAfter = giveUpAfter ?? o.GiveUpAfter;
+        });
+        for (int i = 0; i < count; i++)
+        {
+            var deferred = await h.Client.UpdateAsync(DeliveryHarness.UpdateFor(id, i));
+            Assert.Equal(ProfileUpdateDelivery.Deferred, deferred.Delivery);
+        }
+
+        return h;
     }
 
     /// <summary>A minimal store of the public contract, shared across "deployments" as a persistent store would be.</summary>

@@ -17,14 +17,10 @@ public sealed class CircuitOpenBatchTests
     [Fact]
     public async Task UpdateManyAsync_WhenTheBreakerIsOpen_CountsUpdatesNeverSentAsNotSent_NotFailed()
     {
-        var time = new TimerWatchingTimeProvider();
-        var handler = new OutageHandler(Outage);
-        using var services = TestClients.CreateProvider(handler, timeProvider: time);
-        var client = services.GetRequiredService<IProfileUpdateClient>();
+        using var rig = new Rig(Outage);
+        var handler = rig.Handler;
 
-        var batch = client.UpdateManyAsync(Source(), new ProfileBatchOptions { MaxConcurrency = 4 });
-        await TestClients.AdvanceUntilAsync(time, () => batch.IsCompleted, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
-        var result = await batch;
+        var result = await rig.RunAsync(Source(), new ProfileBatchOptions { MaxConcurrency = 4 }, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
 
         Assert.Equal(Updates, result.Submitted);
         Assert.Equal(Updates, result.Accepted + result.Failed + result.NotSent);
@@ -40,14 +36,10 @@ public sealed class CircuitOpenBatchTests
     [Fact]
     public async Task UpdateManyAsync_WhenTheBreakerIsOpen_NamesEveryUpdateNotSent_SoExactlyThoseCanBeSentAgain()
     {
-        var time = new TimerWatchingTimeProvider();
-        var handler = new OutageHandler(Outage);
-        using var services = TestClients.CreateProvider(handler, timeProvider: time);
-        var client = services.GetRequiredService<IProfileUpdateClient>();
+        using var rig = new Rig(Outage);
+        var handler = rig.Handler;
 
-        var batch = client.UpdateManyAsync(Source(), new ProfileBatchOptions { MaxConcurrency = 4 });
-        await TestClients.AdvanceUntilAsync(time, () => batch.IsCompleted, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
-        var result = await batch;
+        var result = await rig.RunAsync(Source(), new ProfileBatchOptions { MaxConcurrency = 4 }, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
 
         Assert.True(result.NotSent > 0);
         Assert.Equal(result.NotSent, result.NotSentIndexes.Count);
@@ -58,10 +50,8 @@ public sealed class CircuitOpenBatchTests
         Assert.Equal(Enumerable.Range(0, Updates).Select(i => (long)i), accepted.Concat(failed).Concat(result.NotSentIndexes).Order());
 
         handler.Recover();
-        time.Advance(TimeSpan.FromMinutes(1)); // past the breaker's break
-        var again = client.UpdateManyAsync(result.NotSentIndexes.Select(i => Update((int)i)), new ProfileBatchOptions { MaxConcurrency = 4 });
-        await TestClients.AdvanceUntilAsync(time, () => again.IsCompleted, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
-        var resent = await again;
+        rig.Time.Advance(TimeSpan.FromMinutes(1)); // past the breaker's break
+        var resent = await rig.RunAsync(result.NotSentIndexes.Select(i => Update((int)i)), new ProfileBatchOptions { MaxConcurrency = 4 }, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
 
         Assert.True(result.NotSent == resent.Accepted, $"resent: accepted {resent.Accepted}, failed {resent.Failed}, not sent {resent.NotSent}, {(resent.Failures.Count > 0 ? resent.Failures[0].Exception.Message : "")}");
         Assert.Equal(Updates, handler.AcceptedIds.Count + failed.Count);
@@ -70,14 +60,10 @@ public sealed class CircuitOpenBatchTests
     [Fact]
     public async Task UpdateManyAsync_WaitWhileCircuitOpen_RidesOutAShortOutage_InsteadOfGivingUpOnEverythingBehindIt()
     {
-        var time = new TimerWatchingTimeProvider();
-        var handler = new OutageHandler(Outage);
-        using var services = TestClients.CreateProvider(handler, timeProvider: time);
-        var client = services.GetRequiredService<IProfileUpdateClient>();
+        using var rig = new Rig(Outage);
+        var handler = rig.Handler;
 
-        var batch = client.UpdateManyAsync(Source(), new ProfileBatchOptions { MaxConcurrency = 4, WaitWhileCircuitOpen = true, TimeProvider = time });
-        await TestClients.AdvanceUntilAsync(time, () => batch.IsCompleted, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(30));
-        var result = await batch;
+        var result = await rig.RunAsync(Source(), new ProfileBatchOptions { MaxConcurrency = 4, WaitWhileCircuitOpen = true, TimeProvider = rig.Time }, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(30));
 
         Assert.Equal(0, result.NotSent);
         Assert.Equal(Updates, result.Accepted + result.Failed);
@@ -91,10 +77,8 @@ public sealed class CircuitOpenBatchTests
     [Fact]
     public async Task UpdateManyAsync_WaitWhileCircuitOpen_IsBoundedByTheCallersToken_AndWaitingUpdatesAreNotSent()
     {
-        var time = new TimerWatchingTimeProvider();
-        var handler = new OutageHandler(int.MaxValue);
-        using var services = TestClients.CreateProvider(handler, timeProvider: time);
-        var client = services.GetRequiredService<IProfileUpdateClient>();
+        using var rig = new Rig(int.MaxValue);
+        var (time, handler, client) = (rig.Time, rig.Handler, rig.Client);
         using var cts = new CancellationTokenSource();
 
         var batch = client.UpdateManyAsync(Source(), new ProfileBatchOptions { MaxConcurrency = 4, WaitWhileCircuitOpen = true, TimeProvider = time }, cts.Token);
@@ -118,6 +102,35 @@ public sealed class CircuitOpenBatchTests
     }
 
     private static ProfileUpdate Update(int i) => ProfileUpdate.ForThirdPartyId("crm-" + i).Set("n", i);
+
+    /// <summary>A DI client on a fake clock in front of an <see cref="OutageHandler"/>.</summary>
+    private sealed class Rig : IDisposable
+    {
+        private readonly ServiceProvider _services;
+
+        public Rig(int outage)
+        {
+            Handler = new OutageHandler(outage);
+            _services = TestClients.CreateProvider(Handler, timeProvider: Time);
+            Client = _services.GetRequiredService<IProfileUpdateClient>();
+        }
+
+        public TimerWatchingTimeProvider Time { get; } = new();
+
+        public OutageHandler Handler { get; }
+
+        public IProfileUpdateClient Client { get; }
+
+        /// <summary>Runs the batch, moving the clock by <paramref name="step"/> until it completes (at most <paramref name="limit"/>).</summary>
+        public async Task<ProfileBatchResult> RunAsync(IEnumerable<ProfileUpdate> source, ProfileBatchOptions options, TimeSpan step, TimeSpan limit)
+        {
+            var batch = Client.UpdateManyAsync(source, options);
+            await TestClients.AdvanceUntilAsync(Time, () => batch.IsCompleted, step, limit);
+            return await batch;
+        }
+
+        public void Dispose() => _services.Dispose();
+    }
 
     /// <summary>Answers 503 to the first <c>outage</c> requests, then accepts (and records the ids it accepted).</summary>
     private sealed class OutageHandler(int outage) : HttpMessageHandler
